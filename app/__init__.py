@@ -1,0 +1,61 @@
+"""Corporate parenting training for councillors: the application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import INSTANCE_DIR, config_class
+
+STATIC_BUILD = Path(__file__).resolve().parent / "static" / "dist" / "main.css"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
+    if test_config is None:
+        cls = config_class()
+        cls.check()
+        app.config.from_object(cls)
+    else:
+        from config import TestConfig
+
+        app.config.from_object(TestConfig)
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    if not app.config["TESTING"] and not STATIC_BUILD.exists():
+        raise RuntimeError(
+            "The stylesheet app/static/dist/main.css has not been built. Run 'bash scripts/setup' "
+            "(it installs govuk-frontend from npm and builds the assets).")
+
+    from app import database, extensions
+
+    extensions.db.init_app(app)
+    database.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent.parent / "migrations"),
+                                render_as_batch=True, compare_type=True)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+
+    # Content is validated before anything is served: a bad file stops start-up, naming it.
+    from app.content import init_app as init_content
+
+    init_content(app)
+
+    from app import auth, learning, mail, main, officers, security
+
+    security.init_app(app)
+    auth.init_app(app)
+    mail.init_app(app)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(learning.bp)
+    app.register_blueprint(officers.bp)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,47 @@
+"""Signed, expiring, single-use links for invitations and password resets.
+
+A link carries the person's id and a fingerprint of their current password hash: once the
+password is set, the fingerprint no longer matches and the link stops working.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.extensions import db
+from app.models import Person
+
+INVITATION = "invitation"
+PASSWORD_RESET = "password-reset"
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"cpt-{purpose}")
+
+
+def _fingerprint(person: Person) -> str:
+    return hashlib.sha256((person.password_hash or "none").encode()).hexdigest()[:16]
+
+
+def make_token(person: Person, purpose: str) -> str:
+    return _serializer(purpose).dumps({"id": person.id, "fp": _fingerprint(person)})
+
+
+class TokenProblem(Exception):
+    pass
+
+
+def read_token(token: str, purpose: str, max_age: timedelta) -> Person:
+    try:
+        data = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired:
+        raise TokenProblem("This link has expired. Ask for a new one.") from None
+    except BadSignature:
+        raise TokenProblem("This link is not valid. Check you copied all of it, or ask for a new one.") from None
+    person = db.session.get(Person, data.get("id")) if isinstance(data, dict) else None
+    if person is None or not person.active or data.get("fp") != _fingerprint(person):
+        raise TokenProblem("This link has already been used or is no longer valid. Ask for a new one.")
+    return person

@@ -1,0 +1,74 @@
+"""The levels 1-3 responsibility checklists (content/checklists.yaml)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from app.content import markdown as md
+from app.content.fields import Fields
+
+
+@dataclass(frozen=True)
+class ChecklistQuestion:
+    id: str
+    text: str
+    help_html: Markup
+
+
+@dataclass(frozen=True)
+class Checklist:
+    level: int
+    title: str
+    intro: str
+    source: str
+    questions: tuple[ChecklistQuestion, ...]
+
+    def question(self, question_id: str) -> ChecklistQuestion | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+def load_checklists(b) -> None:
+    from app.content.course import LEVELS, _check_link
+
+    path = b.root / "content" / "checklists.yaml"
+    data = b.read_yaml(path)
+    if data is None:
+        b.extras["checklists"] = ()
+        return
+    report = b.reporter(path)
+    checklists: list[Checklist] = []
+    seen_ids: set[str] = set()
+    anchors = {m.id: m.anchors for m in b.modules.values()}
+    if not isinstance(data, list):
+        report(1, "checklists.yaml must be a list with one checklist per level")
+        data = []
+    for _, entry in zip(getattr(data, "item_lines", []), data):
+        f = Fields(entry, report, where="checklist")
+        if not f.ok:
+            continue
+        f.unknown_keys({"level", "title", "intro", "source", "questions"})
+        level = f.integer("level", minimum=1, maximum=3)
+        title, intro = f.text("title"), f.text("intro")
+        source = f.text("source")
+        if source and source not in b.sources:
+            report(f.line_of("source"), f"unknown source {source!r}")
+        if level in {c.level for c in checklists}:
+            report(f.line_of("level"), f"there is already a checklist for level {level}")
+        questions = []
+        for _, q in f.items("questions"):
+            qf = Fields(q, report, where="checklist question")
+            qid, text = qf.identifier("id"), qf.text("text")
+            help_text = qf.text("help", required=False, default="") or ""
+            if qid in seen_ids:
+                report(qf.line_of("id"), f"duplicate checklist question id {qid!r}")
+                continue
+            for token, _line in md.walk(md.PARSER.parseInline(help_text, {"context": md.RenderContext()})):
+                if token.type == "link_open":
+                    _check_link(report, qf.line_of("help"), token.attrGet("href") or "", "", anchors)
+            if qid and text:
+                seen_ids.add(qid)
+                questions.append(ChecklistQuestion(qid, text, Markup(md.render_inline(help_text))))
+        if level in LEVELS and title and intro and source and questions:
+            checklists.append(Checklist(level, title, intro, source, tuple(questions)))
+    b.extras["checklists"] = tuple(sorted(checklists, key=lambda c: c.level))

@@ -1,0 +1,574 @@
+"""The course: every content file, loaded and validated once into immutable objects.
+
+load_course(root) reads content/, quizzes/ and scenarios/ under root. Each part has a loader;
+a loader reads its files, reports problems as path:line: message, and adds what it built to the
+CourseBuilder. Nothing is rendered on a request: module HTML is made here, once.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+from markupsafe import Markup, escape
+
+from app.content import markdown as md
+from app.content import yamlsource
+from app.content.fields import Fields
+from app.content.problems import ContentInvalid, Problem, Reporter
+
+LEVELS = {1: "Universal", 2: "Targeted", 3: "Specialist"}
+MODULE_KINDS = ("teaching", "reference")
+TEACHING_WORDS = (800, 2500)
+REQUIRED_SECTIONS = ("what-this-means-for-you", "questions-you-could-ask")
+LOCAL_TOPICS = ("care-population", "board", "local-offer", "pledge", "contacts")
+_LAW_AS_AT = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    short: str
+    publisher: str
+    year: int | None
+    seed: str | None
+
+
+@dataclass(frozen=True)
+class Principle:
+    key: str
+    letter: str
+    short: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    role: str
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class LocalFacts:
+    """The council's own facts (content/local.yaml); empty values fall back to national figures."""
+
+    children_in_care: int | None = None
+    care_leavers: int | None = None
+    figures_as_at: str | None = None
+    board_name: str | None = None
+    board_meets: str | None = None
+    local_offer_url: str | None = None
+    pledge_url: str | None = None
+    contacts: tuple[Contact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    anchor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: str
+    summary: str
+    order: int
+    kind: str
+    levels: tuple[int, ...]
+    minutes: int
+    law_as_at: str
+    sources: tuple[str, ...]
+    learning_outcomes: tuple[str, ...]
+    html: Markup
+    headings: tuple[Heading, ...]
+    word_count: int
+    fingerprint: str
+    path: str
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(h.anchor for h in self.headings)
+
+    @property
+    def contents(self) -> tuple[Heading, ...]:
+        return tuple(h for h in self.headings if h.level == 2)
+
+    @property
+    def is_teaching(self) -> bool:
+        return self.kind == "teaching"
+
+    @property
+    def law_as_at_words(self) -> str:
+        year, month = self.law_as_at.split("-")
+        return f"{_MONTHS[int(month) - 1]} {year}"
+
+    @property
+    def lowest_level(self) -> int:
+        return min(self.levels)
+
+    def serves_level(self, level: int) -> bool:
+        return self.lowest_level <= level
+
+
+@dataclass(frozen=True)
+class Course:
+    root: Path
+    sources: Mapping[str, Source]
+    principles: tuple[Principle, ...]
+    local: LocalFacts
+    modules: tuple[Module, ...]
+    modules_by_id: Mapping[str, Module]
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    def module(self, module_id: str) -> Module | None:
+        return self.modules_by_id.get(module_id)
+
+    def modules_for_level(self, level: int) -> tuple[Module, ...]:
+        return tuple(m for m in self.modules if m.serves_level(level))
+
+    def principle(self, key: str) -> Principle | None:
+        return next((p for p in self.principles if p.key == key), None)
+
+    def __getattr__(self, name: str) -> Any:
+        # Parts added by later loaders (quizzes, scenarios, checklists, pathways) read as attributes.
+        extras = object.__getattribute__(self, "extras")
+        if name in extras:
+            return extras[name]
+        raise AttributeError(name)
+
+
+class CourseBuilder:
+    """Mutable while loading; turned into a Course once every loader has run."""
+
+    def __init__(self, root: Path, council_name: str):
+        self.root = root
+        self.council_name = council_name
+        self.problems: list[Problem] = []
+        self.sources: dict[str, Source] = {}
+        self.principles: list[Principle] = []
+        self.local = LocalFacts()
+        self.modules: dict[str, Module] = {}
+        self.extras: dict[str, Any] = {}
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def reporter(self, path: Path, line_offset: int = 0) -> Reporter:
+        return Reporter(self.rel(path), self.problems, line_offset)
+
+    def read_yaml(self, path: Path, required: bool = True) -> Any:
+        if not path.exists():
+            if required:
+                self.problems.append(Problem(self.rel(path), 1, "the file is missing"))
+            return None
+        try:
+            return yamlsource.load(_read_text(path))
+        except yamlsource.YamlProblem as exc:
+            self.problems.append(Problem(self.rel(path), exc.line, exc.message))
+        except UnicodeDecodeError:
+            self.problems.append(Problem(self.rel(path), 1, "the file is not UTF-8 text"))
+        return None
+
+    def build(self) -> Course:
+        modules = tuple(sorted(self.modules.values(), key=lambda m: (m.order, m.id)))
+        return Course(
+            root=self.root,
+            sources=MappingProxyType(dict(self.sources)),
+            principles=tuple(self.principles),
+            local=self.local,
+            modules=modules,
+            modules_by_id=MappingProxyType({m.id: m for m in modules}),
+            extras=MappingProxyType(dict(self.extras)),
+        )
+
+
+def _read_text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8-sig")
+
+
+# --- sources, principles and local facts -------------------------------------------------------
+
+def load_sources(b: CourseBuilder) -> None:
+    path = b.root / "content" / "sources.yaml"
+    data = b.read_yaml(path)
+    if data is None:
+        return
+    report = b.reporter(path)
+    if not isinstance(data, dict):
+        report(1, "sources.yaml must map each source key to its title, publisher and year")
+        return
+    for key, entry in data.items():
+        f = Fields(entry, report, where=f"source {key!r}")
+        title = f.text("title")
+        if not f.ok or title is None:
+            continue
+        year = f.integer("year", required=False, minimum=1900, maximum=2100)
+        b.sources[str(key)] = Source(str(key), title, f.text("short", required=False, default=title),
+                                     f.text("publisher", default="") or "", year,
+                                     f.text("seed", required=False))
+
+
+def load_principles(b: CourseBuilder) -> None:
+    path = b.root / "content" / "principles.yaml"
+    data = b.read_yaml(path)
+    if data is None:
+        return
+    report = b.reporter(path)
+    if not isinstance(data, list):
+        report(1, "principles.yaml must be a list of the seven principles")
+        return
+    for line, entry in zip(getattr(data, "item_lines", [1] * len(data)), data):
+        f = Fields(entry, report, where="principle")
+        values = [f.identifier("key"), f.text("letter"), f.text("short"), f.text("text")]
+        if all(values):
+            b.principles.append(Principle(*values))
+    if len(b.principles) != 7 and not b.problems:
+        report(1, f"there must be seven principles, not {len(b.principles)}")
+
+
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+def load_local(b: CourseBuilder) -> None:
+    path = b.root / "content" / "local.yaml"
+    data = b.read_yaml(path, required=False)
+    if data is None:
+        return
+    report = b.reporter(path)
+    f = Fields(data, report, where="local.yaml")
+    f.unknown_keys({"children_in_care", "care_leavers", "figures_as_at", "board",
+                    "local_offer_url", "pledge_url", "contacts"})
+    board = Fields(data.get("board") or {}, report, where="board") if f.ok else None
+
+    def url(key: str) -> str | None:
+        value = f.text(key, required=False)
+        if value and not _URL.match(value):
+            report(f.line_of(key), f"'{key}' must be a web address starting https:// or http://")
+            return None
+        return value
+
+    contacts = []
+    for line, item in f.items("contacts", required=False):
+        c = Fields(item, report, where="contact")
+        role, name, email = c.text("role"), c.text("name"), c.text("email", required=False)
+        if email and not _EMAIL.match(email):
+            report(c.line_of("email"), f"contact email {email!r} is not an email address")
+            email = None
+        if role and name:
+            contacts.append(Contact(role, name, email))
+    b.local = LocalFacts(
+        children_in_care=f.integer("children_in_care", required=False, minimum=0),
+        care_leavers=f.integer("care_leavers", required=False, minimum=0),
+        figures_as_at=f.text("figures_as_at", required=False),
+        board_name=board.text("name", required=False) if board else None,
+        board_meets=board.text("meets", required=False) if board else None,
+        local_offer_url=url("local_offer_url"),
+        pledge_url=url("pledge_url"),
+        contacts=tuple(contacts),
+    )
+
+
+def local_box_html(local: LocalFacts, council: str, topic: str) -> str:
+    """The 'In our council' box; every value is escaped because officers write local.yaml."""
+    c = escape(council)
+
+    def link(url: str, text: str) -> str:
+        return f'<a class="govuk-link" href="{escape(url)}">{escape(text)}</a>'
+
+    if topic == "care-population":
+        if local.children_in_care is not None:
+            when = f" on {escape(local.figures_as_at)}" if local.figures_as_at else ""
+            text = f"{c} looked after {local.children_in_care:,} children{when}."
+            if local.care_leavers is not None:
+                text += f" It was supporting {local.care_leavers:,} care leavers."
+        else:
+            text = ("Nationally, 81,770 children were looked after in England on 31 March 2025 "
+                    "(Department for Education, 2025). Ask officers for the council's own figure "
+                    "and how it has changed.")
+    elif topic == "board":
+        if local.board_name:
+            meets = f" It meets {escape(local.board_meets)}." if local.board_meets else ""
+            text = f"Here, corporate parenting is led by the {escape(local.board_name)}.{meets}"
+        else:
+            text = ("Ask democratic services which board or panel leads corporate parenting here, "
+                    "who sits on it and when it meets.")
+    elif topic == "local-offer":
+        text = (f"Read {c}'s {link(local.local_offer_url, 'local offer for care leavers')}."
+                if local.local_offer_url else
+                "Every council must publish a local offer for care leavers. Ask officers for ours.")
+    elif topic == "pledge":
+        text = (f"Read {c}'s {link(local.pledge_url, 'pledge to children in care')}."
+                if local.pledge_url else
+                "Ask whether the council has a pledge or promise to its children in care, and "
+                "who wrote it with the children.")
+    elif topic == "contacts":
+        if local.contacts:
+            items = "".join(
+                f"<li>{escape(x.role)}: {escape(x.name)}"
+                + (f', <a class="govuk-link" href="mailto:{escape(x.email)}">{escape(x.email)}</a>'
+                   if x.email else "") + "</li>" for x in local.contacts)
+            return (f'<div class="govuk-inset-text app-local"><p class="govuk-body govuk-!-font-weight-bold">'
+                    f'In {c}</p><ul class="govuk-list">{items}</ul></div>')
+        text = "Ask democratic services for the names of the people who lead this work here."
+    else:
+        return ""
+    return (f'<div class="govuk-inset-text app-local"><p class="govuk-body govuk-!-font-weight-bold">'
+            f'In {c}</p><p class="govuk-body">{text}</p></div>')
+
+
+# --- modules -----------------------------------------------------------------------------------
+
+@dataclass
+class _ModuleDraft:
+    path: Path
+    rel: str
+    offset: int
+    meta: dict
+    tokens: list
+    text: str
+    headings: tuple[Heading, ...]
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter, body, line number of the body's first line minus one)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 0
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 1
+    return None, text, 0
+
+
+def _headings(tokens) -> tuple[Heading, ...]:
+    out = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[i + 1]
+            text = " ".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
+            out.append(Heading(int(token.tag[1]), token.attrGet("id") or "", text.strip()))
+    return tuple(out)
+
+
+def _read_module(b: CourseBuilder, path: Path) -> _ModuleDraft | None:
+    rel = b.rel(path)
+    try:
+        text = _read_text(path)
+    except UnicodeDecodeError:
+        b.problems.append(Problem(rel, 1, "the file is not UTF-8 text"))
+        return None
+    front, body, offset = split_front_matter(text)
+    if front is None:
+        b.problems.append(Problem(rel, 1, "a module must start with front matter between two '---' lines"))
+        return None
+    try:
+        meta = yamlsource.load(front)
+    except yamlsource.YamlProblem as exc:
+        b.problems.append(Problem(rel, exc.line + 1, f"front matter is {exc.message}"))
+        return None
+    report = b.reporter(path, line_offset=1)
+    f = Fields(meta, report, where="front matter")
+    if not f.ok:
+        return None
+    tokens = md.parse(body)
+    return _ModuleDraft(path, rel, offset, meta, tokens, body, _headings(tokens))
+
+
+def _validate_body(b: CourseBuilder, draft: _ModuleDraft, module_id: str, kind: str,
+                   anchors_by_module: dict[str, frozenset[str]]) -> int:
+    report = b.reporter(draft.path, line_offset=draft.offset + 1)
+    words = len(md.plain_text(draft.tokens).split())
+    for token, line in md.walk(draft.tokens):
+        line = line or 0
+        if token.type == "heading_open" and token.tag == "h1":
+            report(line, "use '##' for sections: the module title comes from the front matter")
+        elif token.type == "cite" and token.meta["key"] not in b.sources:
+            report(line, f"unknown source {token.meta['key']!r} in {{cite: ...}} "
+                         f"(add it to content/sources.yaml)")
+        elif token.type == "local_box" and token.meta["topic"] not in LOCAL_TOPICS:
+            report(line, f"unknown local topic {token.meta['topic']!r} (expected one of: "
+                         f"{', '.join(LOCAL_TOPICS)})")
+        elif token.type == "link_open":
+            href = token.attrGet("href") or ""
+            _check_link(report, line, href, module_id, anchors_by_module)
+        elif token.type == "text" and ("{cite" in token.content or "{local" in token.content):
+            report(line, "a {cite: key} or {local: topic} here is malformed")
+    if kind == "teaching":
+        lo, hi = TEACHING_WORDS
+        if not lo <= words <= hi:
+            report(0, f"a teaching module has {lo}-{hi} words; this one has {words}")
+        anchors = {h.anchor for h in draft.headings}
+        for section in REQUIRED_SECTIONS:
+            if section not in anchors:
+                report(0, f"a teaching module needs a section '## {section.replace('-', ' ').capitalize()}'")
+        if not any(h.text.lower().startswith("case study") for h in draft.headings):
+            report(0, "a teaching module needs at least one case study under a heading starting 'Case study:'")
+    return words
+
+
+def _check_link(report, line: int, href: str, module_id: str,
+                anchors_by_module: dict[str, frozenset[str]]) -> None:
+    if href.startswith(("https://", "http://", "mailto:")):
+        return
+    if href.startswith("#"):
+        target, anchor = module_id, href[1:]
+    else:
+        match = md.MODULE_LINK.match(href)
+        if not match:
+            report(line, f"link {href!r} is neither a web address nor a module "
+                         f"(write other-module.md#section)")
+            return
+        target, anchor = match.group(1), match.group(2)
+    if target not in anchors_by_module:
+        report(line, f"link {href!r} points to a module that does not exist ({target!r})")
+    elif anchor and anchor not in anchors_by_module[target]:
+        report(line, f"link {href!r} points to a section that does not exist in {target!r}")
+
+
+MODULE_FIELDS = {"id", "title", "summary", "order", "kind", "levels", "minutes", "law_as_at",
+                 "sources", "learning_outcomes"}
+
+
+def load_modules(b: CourseBuilder) -> None:
+    folder = b.root / "content"
+    drafts = [d for p in sorted(folder.glob("*.md")) if (d := _read_module(b, p))]
+    seen: dict[str, str] = {}
+    ids: dict[int, str] = {}
+    for draft in drafts:
+        report = b.reporter(draft.path, line_offset=1)
+        f = Fields(draft.meta, report, where="front matter")
+        f.unknown_keys(MODULE_FIELDS)
+        module_id = f.identifier("id")
+        if module_id and module_id != draft.path.stem:
+            report(f.line_of("id"), f"'id' is {module_id!r} but the file is {draft.path.name}: "
+                                    f"they must match")
+        if module_id in seen:
+            report(f.line_of("id"), f"duplicate module id {module_id!r} (also in {seen[module_id]})")
+            module_id = None
+        if module_id:
+            seen[module_id] = draft.rel
+        ids[id(draft)] = module_id
+    anchors = {ids[id(d)]: frozenset(h.anchor for h in d.headings) for d in drafts if ids[id(d)]}
+    local, council = b.local, b.council_name
+
+    def cite_label(key: str) -> str:
+        s = b.sources.get(key)
+        return f"{s.short}{', ' + str(s.year) if s and s.year else ''}" if s else key
+
+    context = md.RenderContext(cite_label=cite_label,
+                               local_box=lambda topic: local_box_html(local, council, topic))
+    for draft in drafts:
+        module_id = ids[id(draft)]
+        report = b.reporter(draft.path, line_offset=1)
+        f = Fields(draft.meta, report, where="front matter")
+        title, summary = f.text("title"), f.text("summary")
+        order = f.integer("order", minimum=1)
+        kind = f.choice("kind", MODULE_KINDS)
+        levels = _levels(f, report)
+        minutes = f.integer("minutes", minimum=1, maximum=120)
+        law_as_at = _law_as_at(f, report)
+        sources = f.text_list("sources", allowed=set(b.sources), what="source")
+        outcomes = f.text_list("learning_outcomes")
+        words = _validate_body(b, draft, module_id or draft.path.stem, kind or "reference", anchors)
+        if None in (module_id, title, summary, order, kind, minutes, law_as_at) or not levels \
+                or not outcomes:
+            continue
+        b.modules[module_id] = Module(
+            id=module_id, title=title, summary=summary, order=order, kind=kind,
+            levels=levels, minutes=minutes, law_as_at=law_as_at, sources=sources,
+            learning_outcomes=outcomes,
+            html=Markup(md.render_tokens(draft.tokens, context)),
+            headings=draft.headings, word_count=words,
+            fingerprint=hashlib.sha256(draft.text.encode()).hexdigest(), path=draft.rel)
+
+
+def _levels(f: Fields, report) -> tuple[int, ...]:
+    out = []
+    for line, item in f.items("levels"):
+        if isinstance(item, bool) or item not in LEVELS:
+            report(line, f"'levels': unknown level {item!r} (levels are 1, 2 and 3)")
+        else:
+            out.append(item)
+    return tuple(sorted(set(out)))
+
+
+def _law_as_at(f: Fields, report) -> str | None:
+    value = f.text("law_as_at")
+    if value is None:
+        return None
+    match = _LAW_AS_AT.match(value)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        report(f.line_of("law_as_at"), f"'law_as_at' must be a year and month like 2026-11, not {value!r}")
+        return None
+    return value
+
+
+# --- the whole course --------------------------------------------------------------------------
+
+Loader = Callable[[CourseBuilder], None]
+
+
+def _loaders() -> list[Loader]:
+    # Later parts need earlier ones: modules need sources; quizzes and scenarios need modules.
+    from app.content.checklists import load_checklists
+    from app.quizzes.bank import load_quizzes
+    from app.scenarios.graph import load_scenarios
+
+    return [load_sources, load_principles, load_local, load_modules, load_checklists,
+            load_quizzes, load_scenarios]
+
+
+def build_course(root: Path, council_name: str = "the council") -> tuple[Course | None, list[Problem]]:
+    builder = CourseBuilder(Path(root).resolve(), council_name)
+    for folder in ("content", "quizzes", "scenarios"):
+        if not (builder.root / folder).is_dir():
+            builder.problems.append(Problem(folder, 1, f"the folder {folder}/ is missing under {builder.root}"))
+    if builder.problems:
+        return None, builder.problems
+    for loader in _loaders():
+        loader(builder)
+    return (None if builder.problems else builder.build()), sorted(builder.problems)
+
+
+def _signature(root: Path) -> tuple:
+    files = []
+    for folder in ("content", "quizzes", "scenarios"):
+        for p in sorted((root / folder).rglob("*")):
+            if p.is_file():
+                st = p.stat()
+                files.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(files)
+
+
+_CACHE: dict[tuple, Course] = {}
+
+
+def load_course(root: Path, council_name: str = "the council") -> Course:
+    """The validated course; raises ContentInvalid naming every bad file and line.
+
+    Loading is cached on the files' sizes and times, so tests and reloads do the work once.
+    """
+    root = Path(root).resolve()
+    key = (root, council_name, _signature(root))
+    if key in _CACHE:
+        return _CACHE[key]
+    course, problems = build_course(root, council_name)
+    if problems or course is None:
+        raise ContentInvalid(problems)
+    _CACHE.clear()
+    _CACHE[key] = course
+    return course
+

@@ -1,0 +1,203 @@
+"""Markdown to GOV.UK-styled, sanitised HTML, with our two extensions:
+
+- `{cite: key}` after a fact: a short linked reference to content/sources.yaml;
+- a line holding only `{local: topic}`: an "In our council" box from content/local.yaml.
+
+Raw HTML in the Markdown is escaped by the parser, and the output is sanitised again with nh3,
+so a content file can never put script into a page.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.common.utils import escapeHtml
+from mdit_py_plugins.anchors import anchors_plugin
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_APOSTROPHE = re.compile(r"[’'`]")
+CITE = re.compile(r"\{cite:\s*([A-Za-z0-9_-]+)\s*\}")
+LOCAL_LINE = re.compile(r"^\{local:\s*([A-Za-z0-9_-]+)\s*\}$")
+MODULE_LINK = re.compile(r"^([a-z0-9][a-z0-9-]*)\.md(?:#(.+))?$")
+
+
+def slugify(text: str) -> str:
+    """A heading's anchor: lower case, apostrophes dropped, other runs of non-alphanumerics as '-'."""
+    return _NON_WORD.sub("-", _APOSTROPHE.sub("", text.lower())).strip("-")
+
+
+_CLASSES = {
+    "paragraph_open": "govuk-body",
+    "bullet_list_open": "govuk-list govuk-list--bullet",
+    "ordered_list_open": "govuk-list govuk-list--number",
+    "blockquote_open": "govuk-inset-text",
+    "hr": "govuk-section-break govuk-section-break--l govuk-section-break--visible",
+    "table_open": "govuk-table",
+    "thead_open": "govuk-table__head",
+    "tbody_open": "govuk-table__body",
+    "tr_open": "govuk-table__row",
+    "th_open": "govuk-table__header",
+    "td_open": "govuk-table__cell",
+}
+_HEADING_CLASSES = {"h2": "govuk-heading-l", "h3": "govuk-heading-m", "h4": "govuk-heading-s",
+                    "h5": "govuk-heading-s", "h6": "govuk-heading-s"}
+
+
+def _cite_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "{":
+        return False
+    match = CITE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("cite", "", 0)
+        token.meta = {"key": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def _local_boxes(state: StateCore) -> None:
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens) - 2:
+        opening, inline, closing = tokens[i], tokens[i + 1], tokens[i + 2]
+        if (opening.type == "paragraph_open" and inline.type == "inline"
+                and closing.type == "paragraph_close" and opening.level == 0):
+            match = LOCAL_LINE.match(inline.content.strip())
+            if match:
+                box = Token("local_box", "", 0, map=opening.map, meta={"topic": match.group(1)})
+                tokens[i : i + 3] = [box]
+        i += 1
+
+
+def _add_classes(state: StateCore) -> None:
+    def visit(tokens: list[Token]) -> None:
+        for token in tokens:
+            css = _CLASSES.get(token.type)
+            if token.type == "heading_open":
+                css = _HEADING_CLASSES.get(token.tag)
+            elif token.type == "link_open":
+                css = "govuk-link"
+            if css:
+                token.attrSet("class", css)
+            if token.type in ("th_open", "td_open") and token.attrGet("style"):
+                token.attrs.pop("style")  # alignment styles would break the CSP
+            if token.type == "th_open":
+                token.attrSet("scope", "col")
+            if token.children:
+                visit(token.children)
+
+    visit(state.tokens)
+
+
+@dataclass
+class RenderContext:
+    """What rendering needs from the rest of the course."""
+
+    cite_label: Callable[[str], str] = lambda key: key
+    local_box: Callable[[str], str] = lambda topic: ""
+    # Rendered once at start-up, outside any request, so links are root-relative paths.
+    module_href: Callable[[str, str | None], str] = lambda module_id, anchor: (
+        f"/modules/{module_id}#{anchor}" if anchor else f"/modules/{module_id}")
+    sources_href: str = "/sources"
+    problems: list = field(default_factory=list)
+
+
+def _build_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.inline.ruler.before("emphasis", "cite", _cite_rule)
+    md.core.ruler.after("inline", "local_boxes", _local_boxes)
+    md.core.ruler.push("govuk_classes", _add_classes)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+
+    def render_cite(self, tokens, idx, options, env):
+        context: RenderContext = env["context"]
+        key = tokens[idx].meta["key"]
+        label = escapeHtml(context.cite_label(key))
+        return (f' <span class="app-cite">(source: <a class="govuk-link" '
+                f'href="{context.sources_href}#{escapeHtml(key)}">{label}</a>)</span>')
+
+    def render_local_box(self, tokens, idx, options, env):
+        return env["context"].local_box(tokens[idx].meta["topic"])
+
+    def render_link_open(self, tokens, idx, options, env):
+        token = tokens[idx]
+        href = token.attrGet("href") or ""
+        match = MODULE_LINK.match(href)
+        if match:
+            token.attrSet("href", env["context"].module_href(match.group(1), match.group(2)))
+        return self.renderToken(tokens, idx, options, env)
+
+    def render_table_open(self, tokens, idx, options, env):
+        # A wide table scrolls inside its own focusable box instead of the whole page on a phone.
+        return ('<div class="app-table-container" role="region" aria-label="Table" tabindex="0">'
+                + self.renderToken(tokens, idx, options, env))
+
+    def render_table_close(self, tokens, idx, options, env):
+        return self.renderToken(tokens, idx, options, env) + "</div>"
+
+    md.add_render_rule("cite", render_cite)
+    md.add_render_rule("local_box", render_local_box)
+    md.add_render_rule("link_open", render_link_open)
+    md.add_render_rule("table_open", render_table_open)
+    md.add_render_rule("table_close", render_table_close)
+    return md
+
+
+PARSER = _build_parser()
+
+_ALLOWED_TAGS = {"a", "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code",
+                 "pre", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "div",
+                 "span", "dl", "dt", "dd"}
+_ALLOWED_ATTRIBUTES = {"*": {"class", "id"}, "a": {"href"}, "th": {"scope"},
+                       "div": {"role", "aria-label", "tabindex"}}
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
+def parse(text: str) -> list[Token]:
+    return PARSER.parse(text, {"context": RenderContext()})
+
+
+def render_tokens(tokens: list[Token], context: RenderContext) -> str:
+    return sanitise(PARSER.renderer.render(tokens, PARSER.options, {"context": context}))
+
+
+def render(text: str, context: RenderContext | None = None) -> str:
+    context = context or RenderContext()
+    env = {"context": context}
+    return sanitise(PARSER.render(text, env))
+
+
+def render_inline(text: str) -> str:
+    """Short text such as quiz feedback: emphasis and links, no blocks."""
+    return sanitise(PARSER.renderInline(text, {"context": RenderContext()}))
+
+
+def walk(tokens: list[Token]):
+    """Every token with the line of the block it stands in (0-based), inline children included."""
+    for token in tokens:
+        line = token.map[0] if token.map else None
+        yield token, line
+        for child in token.children or ():
+            yield child, line
+            if child.type in ("softbreak", "hardbreak") and line is not None:
+                line += 1
+
+
+def plain_text(tokens: list[Token]) -> str:
+    return " ".join(t.content for t, _ in walk(tokens) if t.type == "text")
+
+
+def escape(text: str) -> str:
+    return escapeHtml(text)

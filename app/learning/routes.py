@@ -1,0 +1,59 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.auth.access import signed_in
+from app.content import current_course
+from app.learning import bp, progress
+
+
+@bp.route("/my-training")
+@signed_in
+def my_training():
+    course = current_course()
+    return render_template("learning/my_training.html",
+                           progress=progress.progress(course, current_user))
+
+
+def _module_or_404(module_id: str):
+    module = current_course().module(module_id)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/modules/<module_id>")
+@signed_in
+def module(module_id: str):
+    course = current_course()
+    module = _module_or_404(module_id)
+    status = next(s for s in progress.progress(course, current_user, (module,)).statuses)
+    position = course.modules.index(module)
+    previous = course.modules[position - 1] if position > 0 else None
+    following = course.modules[position + 1] if position + 1 < len(course.modules) else None
+    return render_template("learning/module.html", module=module, status=status,
+                           previous=previous, following=following, form=FlaskForm())
+
+
+@bp.route("/modules/<module_id>/read", methods=["POST"])
+@signed_in
+def mark_read(module_id: str):
+    module = _module_or_404(module_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    progress.mark_read(current_user, module)
+    flash(f"You have marked ‘{module.title}’ as read.", "success")
+    return redirect(url_for("learning.my_training", _anchor=f"module-{module.id}"))
+
+
+@bp.route("/modules/<module_id>/unread", methods=["POST"])
+@signed_in
+def mark_unread(module_id: str):
+    module = _module_or_404(module_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    progress.mark_unread(current_user, module)
+    flash(f"‘{module.title}’ is marked as not read.", "success")
+    return redirect(url_for("learning.module", module_id=module.id))

@@ -1,0 +1,41 @@
+"""Email: sent by SMTP when MAIL_SERVER is set, and always kept in the outbox.
+
+The outbox lets the demo work with no mail server: officers read it in demo mode.
+"""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import Flask, current_app
+
+from app.extensions import db
+from app.models import OutboxMessage
+
+
+def send(recipient: str, subject: str, body: str) -> OutboxMessage:
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    db.session.add(message)
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        email = EmailMessage()
+        email["From"] = config["MAIL_SENDER"]
+        email["To"] = recipient
+        email["Subject"] = subject
+        email.set_content(body)
+        try:
+            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+                if config.get("MAIL_USE_TLS"):
+                    smtp.starttls()
+                if config.get("MAIL_USERNAME"):
+                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+                smtp.send_message(email)
+            message.sent_by_smtp = True
+        except (OSError, smtplib.SMTPException) as exc:
+            # The outbox keeps the message; the log says what failed without the address.
+            current_app.logger.error("mail not sent (outbox id pending): %s", type(exc).__name__)
+    return message
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["mail_is_demo"] = lambda: not app.config.get("MAIL_SERVER")

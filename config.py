@@ -1,0 +1,146 @@
+"""Settings, read from the environment.
+
+APP_CONFIG picks the class: development (the default, for the README's run command),
+production or testing. Production refuses to start without SECRET_KEY.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'corporate_parenting.db'}"
+    # Hosts often hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Demo County Council")
+    SERVICE_NAME = os.environ.get("SERVICE_NAME", "Corporate parenting training")
+    REFRESHER_INTERVAL_MONTHS = _int("REFRESHER_INTERVAL_MONTHS", 24)
+    REFRESHER_WARNING_DAYS = _int("REFRESHER_WARNING_DAYS", 90)
+    PASS_MARK_PERCENT = _int("PASS_MARK_PERCENT", 80)
+    CONTENT_ROOT = os.environ.get("CONTENT_ROOT", str(BASE_DIR))
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute")
+
+    # Mail: SMTP when MAIL_SERVER is set, otherwise the outbox officers can read in demo mode.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "training@example.gov.uk")
+    INVITATION_MAX_AGE = timedelta(days=_int("INVITATION_DAYS", 14))
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("IDLE_TIMEOUT_MINUTES", 60))
+    SESSION_REFRESH_EACH_REQUEST = True
+    WTF_CSRF_TIME_LIMIT = None  # the session cookie's lifetime bounds the token instead
+    DEMO_MODE = _bool("DEMO_MODE", False)
+    TESTING = False
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise with a clear message if a required setting is missing."""
+
+
+class DevelopmentConfig(Config):
+    DEMO_MODE = _bool("DEMO_MODE", True)
+
+    @classmethod
+    def check(cls) -> None:
+        if not cls.SECRET_KEY:
+            # A key kept in instance/ so sign-ins survive a restart of the demo.
+            key_file = INSTANCE_DIR / "secret_key"
+            INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+            if not key_file.exists():
+                key_file.write_text(secrets.token_hex(32))
+                key_file.chmod(0o600)
+            cls.SECRET_KEY = key_file.read_text().strip()
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None
+    DEMO_MODE = True
+    COUNCIL_NAME = "Test Borough Council"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        # Per gunicorn worker: a small pool, recycled before PostgreSQL or a proxy drops it.
+        "pool_size": _int("DB_POOL_SIZE", 5),
+        "max_overflow": _int("DB_MAX_OVERFLOW", 5),
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+    }
+
+    @classmethod
+    def check(cls) -> None:
+        if not cls.SECRET_KEY:
+            raise RuntimeError(
+                "SECRET_KEY is not set. In production set SECRET_KEY in the environment to a long "
+                "random value, for example the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestConfig,
+}
+
+
+def config_class() -> type[Config]:
+    name = os.environ.get("APP_CONFIG", "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}") from None
