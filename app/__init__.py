@@ -45,15 +45,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_content(app)
 
-    from app import auth, learning, mail, main, officers, security
+    from app import (auth, certificates, checklists, learning, mail, main, officers, quizzes,
+                     scenarios, security)
 
     security.init_app(app)
     auth.init_app(app)
     mail.init_app(app)
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(learning.bp)
-    app.register_blueprint(officers.bp)
+    for area in (main, auth, learning, quizzes, scenarios, checklists, certificates, officers):
+        app.register_blueprint(area.bp)
 
     from app import cli
 

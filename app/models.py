@@ -1,10 +1,10 @@
 """The council's records: people, what they have read, and mail sent to them."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -30,6 +30,11 @@ class Person(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_signed_in_at: Mapped[datetime | None]
+    # Account-level sign-in throttling, shared by every app process through the database.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    first_failed_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "person"}
 
@@ -63,6 +68,14 @@ class Councillor(Person):
 
     ward: Mapped[str | None] = mapped_column(String(200), nullable=True)
     party: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    elected_on: Mapped[date | None] = mapped_column(nullable=True)
+    invited_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    roles: Mapped[list["CouncillorRole"]] = relationship(cascade="all, delete-orphan",
+                                                         order_by="CouncillorRole.role")
+
+    @property
+    def role_keys(self) -> set[str]:
+        return {r.role for r in self.roles}
 
     __mapper_args__ = {"polymorphic_identity": "councillor"}
 
@@ -107,3 +120,146 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_by_smtp: Mapped[bool] = mapped_column(default=False)
+
+
+# --- training records -------------------------------------------------------------------------
+
+ROLE_LABELS = {
+    "member": "Member",
+    "board": "Corporate parenting board or panel",
+    "scrutiny": "Scrutiny",
+    "home-visitor": "Visitor of children's homes",
+    "lead-member": "Lead member",
+    "chair": "Chair",
+}
+
+
+class CouncillorRole(db.Model):
+    """A role a councillor holds; their required training level follows from their roles."""
+
+    __tablename__ = "councillor_roles"
+    __table_args__ = (UniqueConstraint("person_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    assigned_on: Mapped[date] = mapped_column(default=lambda: utcnow().date())
+
+
+class Election(db.Model):
+    """An election date: members elected then must finish induction within the period."""
+
+    __tablename__ = "elections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(unique=True)
+    induction_months: Mapped[int] = mapped_column(default=3)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuizAttempt(db.Model):
+    """One attempt at a module quiz or the assessment: started, then submitted exactly once."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        # At most one unfinished attempt per person and quiz, so two tabs resume the same one.
+        Index("uq_quiz_attempts_open", "person_id", "quiz", unique=True,
+              sqlite_where=text("status = 'started'"), postgresql_where=text("status = 'started'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    quiz: Mapped[str] = mapped_column(String(100))  # "assessment" or "module:<module id>"
+    status: Mapped[str] = mapped_column(String(20), default="started")  # started | submitted
+    layout: Mapped[str] = mapped_column(String(20), default="one-page")  # one-page | paged
+    question_ids: Mapped[list] = mapped_column(JSON)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # question id -> [option keys]
+    score_percent: Mapped[int | None]
+    passed: Mapped[bool | None]
+    pass_mark: Mapped[int] = mapped_column(default=80)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+
+class ScenarioRun(db.Model):
+    """One play-through of a dilemma: the path taken, every step, and a private reflection."""
+
+    __tablename__ = "scenario_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="in-progress")  # in-progress | finished
+    path: Mapped[list] = mapped_column(JSON, default=list)    # choice indexes from the start node
+    events: Mapped[list] = mapped_column(JSON, default=list)  # every choose, back and restart
+    ending_node: Mapped[str | None] = mapped_column(String(100))
+    reflection: Mapped[str | None] = mapped_column(Text)      # private to the member
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class ChecklistAnswer(db.Model):
+    """A member's answer to one question of a levels 1-3 checklist, and their action for it."""
+
+    __tablename__ = "checklist_answers"
+    __table_args__ = (UniqueConstraint("person_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int]
+    question_id: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(String(20))  # yes | partly | no | not-sure
+    note: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[str | None] = mapped_column(String(20))  # high | medium | low
+    by_when: Mapped[date | None]
+    who_can_help: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Certificate(db.Model):
+    """Proof that a member completed a pathway, and when their refresher falls due."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("person_id", "pathway_id", "completed_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    pathway_id: Mapped[str] = mapped_column(String(60))
+    level: Mapped[int]
+    completed_on: Mapped[date]
+    refresher_due: Mapped[date] = mapped_column(index=True)
+    score_percent: Mapped[int | None]
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    how: Mapped[str] = mapped_column(String(20), default="online")  # online | face-to-face
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(500))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class ReminderSent(db.Model):
+    """A reminder step sent to a member, so that no step is ever sent twice."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("person_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(80))  # e.g. "due:2026-02-28:30" or "overdue:2026-W09"
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(db.Model):
+    """An officer action (or a security event): who, what, when. Never passwords or tokens."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,2 @@
+"""Certificate routes."""
+from app.certificates import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Checklist routes."""
+from app.checklists import bp  # noqa: F401

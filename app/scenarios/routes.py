@@ -1,0 +1,2 @@
+"""Scenario routes."""
+from app.scenarios import bp  # noqa: F401
