@@ -48,6 +48,15 @@ class Question:
     def option_keys(self) -> frozenset[str]:
         return frozenset(o.key for o in self.options)
 
+    @property
+    def display_prompt(self) -> str:
+        """The prompt without a closing "Select all that apply.", which the form shows as a hint."""
+        hint = self.kind.hint
+        tail = "select all that apply."
+        if hint and hint.lower().startswith(tail) and self.prompt.lower().endswith(tail):
+            return self.prompt[: -len(tail)].rstrip()
+        return self.prompt
+
     def option(self, key: str) -> Option | None:
         return next((o for o in self.options if o.key == key), None)
 
@@ -128,7 +137,7 @@ def _load_file(b, path, questions: dict, origins: dict, local: bool) -> None:
             if text is not None:
                 raw.append((text, correct))
             if text is not None and feedback is not None:
-                options.append(Option(OPTION_KEYS[i], text, correct, Markup(md.render_inline(feedback))))
+                options.append(Option(OPTION_KEYS[i], text, correct, Markup(md.render_inline(feedback))))  # nosec B704 - sanitised by nh3
         if qtype:
             QUESTION_TYPES[qtype].validate(raw, report, q.line_of("options"))
         if qid:
@@ -136,7 +145,7 @@ def _load_file(b, path, questions: dict, origins: dict, local: bool) -> None:
         if None in (qid, qtype, prompt, explanation, source, module) or len(options) != len(raw) or not options:
             continue
         questions[qid] = Question(qid, qtype, prompt, tuple(options),
-                                  Markup(md.render_inline(explanation)), source, module.id, section,
+                                  Markup(md.render_inline(explanation)), source, module.id, section,  # nosec B704 - sanitised by nh3
                                   q.text("origin", required=False), local)
 
 

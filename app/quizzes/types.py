@@ -10,6 +10,8 @@ from typing import ClassVar
 class QuestionType:
     name: ClassVar[str]
     widget: ClassVar[str]  # "radios" or "checkboxes"
+    label: ClassVar[str]   # what the member is told this kind of question is
+    hint: ClassVar[str | None] = None  # shown under the question
     rule: ClassVar[str]    # how it is scored, in words shown to the member
 
     @classmethod
@@ -25,6 +27,7 @@ class QuestionType:
 class SingleAnswer(QuestionType):
     name = "single"
     widget = "radios"
+    label = "Questions with one right answer"
     rule = "one mark for the right answer"
 
     @classmethod
@@ -45,6 +48,7 @@ class SingleAnswer(QuestionType):
 
 class TrueFalse(SingleAnswer):
     name = "true_false"
+    label = "True or false questions"
 
     @classmethod
     def validate(cls, options, report, line):
@@ -57,6 +61,9 @@ class TrueFalse(SingleAnswer):
 class MultipleAnswers(QuestionType):
     name = "multiple"
     widget = "checkboxes"
+    label = "Questions where you select all that apply"
+    hint = ("Select all that apply. Each right option you tick earns part of the mark; each wrong "
+            "one takes the same away.")
     rule = ("a share of one mark: each right option you tick adds to it, each wrong option you "
             "tick takes the same away, and the mark never goes below zero")
 

@@ -1,0 +1,89 @@
+"""Choosing the questions for an attempt.
+
+The assessment draws `questions` questions (quizzes/assessment.yaml) from the modules that serve
+the member's level, at most `per_module_max` from any module, in a shuffled order. A retake after
+a fail leans towards the modules whose questions were missed: each of their questions is
+`retake_weight` times likelier to be drawn. A module quiz draws a few of its module's questions,
+leaning towards the questions missed last time.
+
+The random source is passed in, so tests can seed it.
+"""
+from __future__ import annotations
+
+import random
+from typing import Callable, Iterable, Sequence
+
+from app.content.course import Course
+from app.quizzes.bank import Question
+
+MODULE_QUIZ_QUESTIONS = 6
+
+
+def weighted_draw(pool: Iterable[Question], count: int, rng: random.Random, *,
+                  weight: Callable[[Question], float] = lambda q: 1.0,
+                  cap: int | None = None, group: Callable[[Question], str] = lambda q: q.module,
+                  at_least_one_of: Callable[[Question], bool] | None = None) -> list[Question]:
+    """Up to `count` questions without replacement, each likelier in proportion to its weight.
+
+    Sampling by random keys (Efraimidis and Spirakis): sorting by u ** (1 / weight) gives the
+    order of successive weighted draws; walking that order and skipping questions whose group is
+    full keeps the cap without biasing the rest. The result is shuffled.
+    """
+    ordered = sorted(pool, key=lambda q: q.id)  # a stable start, so a seed gives one answer
+    keyed = sorted(ordered, key=lambda q: rng.random() ** (1.0 / weight(q)), reverse=True)
+    chosen: list[Question] = []
+    taken: set[str] = set()
+    per_group: dict[str, int] = {}
+
+    def take(q: Question) -> bool:
+        if q.id in taken or len(chosen) >= count:
+            return False
+        if cap is not None and per_group.get(group(q), 0) >= cap:
+            return False
+        chosen.append(q)
+        taken.add(q.id)
+        per_group[group(q)] = per_group.get(group(q), 0) + 1
+        return True
+
+    if at_least_one_of is not None:
+        next((q for q in keyed if at_least_one_of(q) and take(q)), None)
+    for q in keyed:
+        take(q)
+    rng.shuffle(chosen)
+    return chosen
+
+
+def assessment_pool(course: Course, level: int) -> list[Question]:
+    bank = course.question_bank
+    return [q for q in bank.questions.values()
+            if (m := course.module(q.module)) is not None and m.serves_level(level)]
+
+
+def draw_assessment(course: Course, level: int, rng: random.Random,
+                    missed_modules: frozenset[str] = frozenset()) -> list[str]:
+    rules = course.question_bank.assessment
+    chosen = weighted_draw(
+        assessment_pool(course, level), rules.questions, rng,
+        weight=lambda q: rules.retake_weight if q.module in missed_modules else 1,
+        cap=rules.per_module_max,
+        # A council's own questions are few; one is always drawn when the member's modules have
+        # any, because the source asks councils to make members reflect on their own children.
+        at_least_one_of=lambda q: q.local)
+    return [q.id for q in chosen]
+
+
+def module_quiz_size(course: Course, module_id: str) -> int:
+    return min(MODULE_QUIZ_QUESTIONS, len(course.question_bank.for_module(module_id)))
+
+
+def draw_module_quiz(course: Course, module_id: str, rng: random.Random,
+                     missed_questions: frozenset[str] = frozenset()) -> list[str]:
+    rules = course.question_bank.assessment
+    chosen = weighted_draw(
+        course.question_bank.for_module(module_id), module_quiz_size(course, module_id), rng,
+        weight=lambda q: rules.retake_weight if q.id in missed_questions else 1)
+    return [q.id for q in chosen]
+
+
+def modules_of(questions: Sequence[Question]) -> frozenset[str]:
+    return frozenset(q.module for q in questions)
