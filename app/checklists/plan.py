@@ -1,0 +1,66 @@
+"""The member's personal action plan: every action from their checklists, most urgent first."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.checklists.progress import Answer, ChecklistStatus
+from app.content.checklists import Checklist
+
+PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    checklist: Checklist
+    number: int  # the question's 1-based position in its checklist
+    answer: Answer
+
+    @property
+    def what(self) -> str:
+        return self.answer.action or ""
+
+    @property
+    def priority(self) -> str | None:
+        return self.answer.priority
+
+    @property
+    def by_when(self) -> date | None:
+        return self.answer.by_when
+
+    @property
+    def who_can_help(self) -> str | None:
+        return self.answer.who_can_help
+
+    def overdue(self, today: date) -> bool:
+        return self.by_when is not None and self.by_when < today
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    items: tuple[PlanItem, ...]
+    answered: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+    def count(self, priority: str) -> int:
+        return sum(1 for item in self.items if item.priority == priority)
+
+
+def _sort_key(item: PlanItem) -> tuple:
+    # Priority first, then the nearest date; undated actions (none today) and ties keep checklist order.
+    return (PRIORITY_ORDER.get(item.priority or "", len(PRIORITY_ORDER)),
+            item.by_when or date.max, item.checklist.level, item.number)
+
+
+def build_plan(statuses: tuple[ChecklistStatus, ...]) -> ActionPlan:
+    items = [PlanItem(s.checklist, number, s.answers[q.id])
+             for s in statuses
+             for number, q in enumerate(s.checklist.questions, 1)
+             if q.id in s.answers and s.answers[q.id].has_action]
+    return ActionPlan(items=tuple(sorted(items, key=_sort_key)),
+                      answered=sum(s.answered for s in statuses),
+                      total=sum(s.total for s in statuses))
