@@ -1,6 +1,8 @@
 """Response headers, sessions and the signed-in person: security that applies to every request."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, g, request, session
 
 from app.extensions import db, login_manager
@@ -12,6 +14,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def init_app(app: Flask) -> None:
+    # Flask-Limiter logs each breach with the client's address at INFO; auth logs its own line.
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."

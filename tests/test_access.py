@@ -37,6 +37,8 @@ PUBLIC_STATUS = {
     ("auth.password_reset", "POST"): {400},
     ("auth.accept_invitation", "GET"): {400},
     ("auth.accept_invitation", "POST"): {400},
+    ("auth.unlock", "GET"): {400},
+    ("auth.unlock", "POST"): {400},
     ("certificates.verify", "GET"): {200, 404},
     ("certificates.verify", "POST"): {200, 302, 400, 404},
     ("certificates.verify_form", "GET"): {200},

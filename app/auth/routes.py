@@ -4,13 +4,15 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 
-from app.auth import bp, passwords, tokens
+from app import audit, clock
+from app.auth import bp, passwords, throttle, tokens
 from app.auth.access import public, signed_in
 from app.auth.forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 from app.extensions import db, limiter
 from app.mail import send
-from app.models import Person, utcnow
+from app.models import Person
 
 
 def home_for(person: Person) -> str:
@@ -32,8 +34,13 @@ def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
+def _limit_reached(request_limit) -> None:
+    # Our own line, without the client's address that Flask-Limiter would log (personal data).
+    current_app.logger.warning("rate limit reached endpoint=%s", request.endpoint)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], on_breach=_limit_reached)
 @public
 def sign_in():
     if current_user.is_authenticated:
@@ -42,35 +49,85 @@ def sign_in():
     failed = False
     if form.validate_on_submit():
         person = Person.by_email(form.email.data)
+        person_id, stored_hash = (person.id, person.password_hash) if person else (None, None)
+        # End the read transaction before the slow hash check, so it holds no database lock.
+        db.session.commit()
         # verify() runs even with no account, so the response time does not reveal one.
-        correct = passwords.verify(person.password_hash if person else None, form.password.data)
-        if person is not None and correct and person.active:
+        correct = passwords.verify(stored_hash, form.password.data)
+        now = clock.now()
+        if person is not None and correct and person.active and not throttle.is_locked(person, now):
             if passwords.needs_rehash(person.password_hash):
                 person.password_hash = passwords.hash_password(form.password.data)
             next_url = safe_next(request.args.get("next"))
             session.clear()
+            session.permanent = True  # clear() dropped it; the cookie must carry the idle timeout
             login_user(person)
-            person.last_signed_in_at = utcnow()
+            person.last_signed_in_at = now
+            throttle.clear(person.id)
+            audit.record("sign-in", person.id, actor_id=person.id)
             db.session.commit()
-            current_app.logger.info("sign-in succeeded person_id=%s", person.id)
             return redirect(next_url or home_for(person))
-        current_app.logger.info("sign-in failed")
+        if person_id is not None:
+            _sign_in_failed(person_id, now)
+        else:
+            current_app.logger.info("sign-in failed: no such account")
         failed = True
+        # Beside the email field too, as the error summary's link points there.
+        form.email.errors = [*form.email.errors, "Enter a correct email address and password"]
+    # A locked account, a wrong password and an unknown address all get this same answer.
     return render_template("auth/sign_in.html", form=form, failed=failed), (400 if failed or form.errors else 200)
+
+
+def _sign_in_failed(person_id: int, now) -> None:
+    locked_now = throttle.record_failure(person_id, now)
+    audit.record("sign-in-failed", person_id, actor_id=None)
+    if locked_now:
+        person = db.session.get(Person, person_id)
+        db.session.refresh(person)  # the token fingerprints the lock just written
+        link = url_for("auth.unlock", token=tokens.make_token(person, tokens.UNLOCK), _external=True)
+        send(person.email, f"Your account on {current_app.config['SERVICE_NAME']} is locked",
+             render_template("auth/email/account_locked.txt", person=person, link=link,
+                             minutes=int(throttle.LOCK_FOR.total_seconds() // 60),
+                             attempts=throttle.MAX_FAILURES))
+        audit.record("account-locked", person_id, actor_id=None)
+    db.session.commit()
 
 
 @bp.route("/sign-out", methods=["POST"])
 @signed_in
 def sign_out():
-    current_app.logger.info("sign-out person_id=%s", current_user.id)
+    person = current_user._get_current_object()
+    # Signing out here signs out everywhere: every other session of this person ends too.
+    person.session_version += 1
+    audit.record("sign-out", person.id, actor_id=person.id)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
 
+@bp.route("/unlock/<token>", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], on_breach=_limit_reached)
+@public
+def unlock(token: str):
+    try:
+        person = tokens.read_token(token, tokens.UNLOCK, current_app.config["UNLOCK_MAX_AGE"])
+    except tokens.TokenProblem as exc:
+        return render_template("auth/link_problem.html", problem=str(exc)), 400
+    form = FlaskForm()
+    # A GET only shows the button: mail scanners that open links must not use up the link.
+    if form.validate_on_submit():
+        throttle.clear(person.id)
+        audit.record("account-unlocked", person.id, actor_id=person.id)
+        db.session.commit()
+        flash("Your account is unlocked. Sign in with your email address and password.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/unlock.html", form=form), (400 if form.errors else 200)
+
+
 @bp.route("/password-reset", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], on_breach=_limit_reached)
 @public
 def password_reset_request():
     form = PasswordResetRequestForm()
@@ -81,7 +138,10 @@ def password_reset_request():
                            _external=True)
             send(person.email, f"Reset your password for {current_app.config['SERVICE_NAME']}",
                  render_template("auth/email/password_reset.txt", person=person, link=link))
+            audit.record("password-reset-requested", person.id, actor_id=None)
             db.session.commit()
+        else:
+            current_app.logger.info("password reset asked for: no such active account")
         # The same answer whether or not there is an account, so nobody can test addresses.
         return render_template("auth/password_reset_sent.html", email=form.email.data)
     return render_template("auth/password_reset_request.html", form=form), (400 if form.errors else 200)
@@ -100,8 +160,10 @@ def _set_password(token: str, purpose: str, max_age, template: str):
         else:
             person.password_hash = passwords.hash_password(form.password.data)
             person.session_version += 1  # every other session ends with the old password
+            # Proving control of the mailbox is enough to lift a lock as well.
+            throttle.clear(person.id)
+            audit.record("password-set", person.id, actor_id=person.id, via=purpose)
             db.session.commit()
-            current_app.logger.info("password set person_id=%s via %s", person.id, purpose)
             flash("Your password has been set. Sign in with your email address and new password.", "success")
             return redirect(url_for("auth.sign_in"))
     status = 400 if form.errors else 200

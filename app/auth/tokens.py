@@ -1,7 +1,8 @@
-"""Signed, expiring, single-use links for invitations and password resets.
+"""Signed, expiring, single-use links for invitations, password resets and unlocking an account.
 
-A link carries the person's id and a fingerprint of their current password hash: once the
-password is set, the fingerprint no longer matches and the link stops working.
+A link carries the person's id and a fingerprint of their current password hash (and, to unlock,
+of the lock itself): once the password is set or the account unlocked, the fingerprint no longer
+matches and the link stops working.
 """
 from __future__ import annotations
 
@@ -16,18 +17,23 @@ from app.models import Person
 
 INVITATION = "invitation"
 PASSWORD_RESET = "password-reset"
+UNLOCK = "unlock"
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"cpt-{purpose}")
 
 
-def _fingerprint(person: Person) -> str:
-    return hashlib.sha256((person.password_hash or "none").encode()).hexdigest()[:16]
+def _fingerprint(person: Person, purpose: str) -> str:
+    state = person.password_hash or "none"
+    if purpose == UNLOCK:
+        # Unlocking clears locked_until, so the link works once; a later lock needs a new link.
+        state += "|" + (person.locked_until.isoformat() if person.locked_until else "unlocked")
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
 def make_token(person: Person, purpose: str) -> str:
-    return _serializer(purpose).dumps({"id": person.id, "fp": _fingerprint(person)})
+    return _serializer(purpose).dumps({"id": person.id, "fp": _fingerprint(person, purpose)})
 
 
 class TokenProblem(Exception):
@@ -41,7 +47,8 @@ def read_token(token: str, purpose: str, max_age: timedelta) -> Person:
         raise TokenProblem("This link has expired. Ask for a new one.") from None
     except BadSignature:
         raise TokenProblem("This link is not valid. Check you copied all of it, or ask for a new one.") from None
-    person = db.session.get(Person, data.get("id")) if isinstance(data, dict) else None
-    if person is None or not person.active or data.get("fp") != _fingerprint(person):
+    person_id = data.get("id") if isinstance(data, dict) else None
+    person = db.session.get(Person, person_id) if isinstance(person_id, int) else None
+    if person is None or not person.active or data.get("fp") != _fingerprint(person, purpose):
         raise TokenProblem("This link has already been used or is no longer valid. Ask for a new one.")
     return person
