@@ -51,6 +51,7 @@ class Config:
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Corporate parenting training")
     REFRESHER_INTERVAL_MONTHS = _int("REFRESHER_INTERVAL_MONTHS", 24)
     REFRESHER_WARNING_DAYS = _int("REFRESHER_WARNING_DAYS", 90)
+    INDUCTION_MONTHS = _int("INDUCTION_MONTHS", 3)  # to finish induction after an election, or a higher level after a new role
     PASS_MARK_PERCENT = _int("PASS_MARK_PERCENT", 80)
     CONTENT_ROOT = os.environ.get("CONTENT_ROOT", str(BASE_DIR))
     REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -67,6 +68,7 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "training@example.gov.uk")
     INVITATION_MAX_AGE = timedelta(days=_int("INVITATION_DAYS", 14))
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    UNLOCK_MAX_AGE = timedelta(hours=1)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -77,6 +79,13 @@ class Config:
     SESSION_REFRESH_EACH_REQUEST = True
     WTF_CSRF_TIME_LIMIT = None  # the session cookie's lifetime bounds the token instead
     DEMO_MODE = _bool("DEMO_MODE", False)
+    # Behind a reverse proxy: how many proxies to trust for each X-Forwarded-* header (0: none).
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = _int("PROXY_FIX_X_PROTO", 0)
+    PROXY_FIX_X_HOST = _int("PROXY_FIX_X_HOST", 0)
+    PROXY_FIX_X_PREFIX = _int("PROXY_FIX_X_PREFIX", 0)
+    # Uploads (the election CSV) may be 1 MB; the rest is room for the form around the file.
+    MAX_CONTENT_LENGTH = 1024 * 1024 + 64 * 1024
     TESTING = False
 
     @classmethod
@@ -115,9 +124,12 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SQLALCHEMY_ENGINE_OPTIONS = {
-        # Per gunicorn worker: a small pool, recycled before PostgreSQL or a proxy drops it.
-        "pool_size": _int("DB_POOL_SIZE", 5),
-        "max_overflow": _int("DB_MAX_OVERFLOW", 5),
+        # Per gunicorn worker, which serves one request at a time (sync) or a few (gthread), each
+        # on one connection: 2 kept open plus 3 on demand covers 4 threads and a spare, and keeps
+        # workers x processes x 5 under PostgreSQL's max_connections (README: "Running it...").
+        "pool_size": _int("DB_POOL_SIZE", 2),
+        "max_overflow": _int("DB_MAX_OVERFLOW", 3),
+        "pool_timeout": 10,  # a request waits this long for a connection, then fails clearly
         "pool_pre_ping": True,
         "pool_recycle": 1800,
     }

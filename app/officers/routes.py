@@ -1,26 +1,330 @@
-from flask import abort, current_app, render_template
-from sqlalchemy import func, select
+"""The officer area: members, the election import, the completion report, exports, the audit log.
 
-from app.auth.access import officer
+Views stay thin: the work is done by the plain modules beside this one.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import (Response, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app import audit
+from app.auth.access import councillor, officer
+from app.content import current_course
 from app.extensions import db
-from app.models import Councillor, ModuleRead, OutboxMessage
-from app.officers import bp
+from app.models import ROLE_LABELS, Councillor, OutboxMessage
+from app.officers import (audit_log, bp, charts, erasure, exports, importer, member_record,
+                          members, my_data)
+from app.officers import report as report_module
+from app.officers.forms import EraseForm, ImportConfirmForm, ImportUploadForm, MemberForm
+
+SHOW_OPTIONS = {"active": "Active members", "inactive": "Deactivated members", "all": "All members"}
 
 
-@bp.route("/")
+@bp.route("/officers/")
 @officer
 def index():
-    councillors = db.session.scalars(select(Councillor).where(Councillor.active.is_(True))
-                                     .order_by(Councillor.name)).all()
-    read_counts = dict(db.session.execute(
-        select(ModuleRead.person_id, func.count()).group_by(ModuleRead.person_id)).all())
-    return render_template("officers/index.html", councillors=councillors, read_counts=read_counts)
+    return render_template("officers/index.html", active=members.count_active(),
+                           not_invited=members.count_not_yet_invited())
 
 
-@bp.route("/outbox")
+@bp.route("/officers/outbox")
 @officer
 def outbox():
     if current_app.config.get("MAIL_SERVER") and not current_app.config.get("DEMO_MODE"):
         abort(404)
     messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)).all()
     return render_template("officers/outbox.html", messages=messages)
+
+
+# --- members -------------------------------------------------------------------------------------
+
+def _member_or_404(member_id: int) -> Councillor:
+    member = members.get_councillor(member_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+def _details(form: MemberForm) -> members.MemberDetails:
+    return members.MemberDetails(name=form.name.data, email=form.email.data, ward=form.ward.data,
+                                 party=form.party.data, elected_on=form.elected_on,
+                                 roles=tuple(form.roles.data))
+
+
+@bp.route("/officers/members")
+@officer
+def member_list():
+    show = request.args.get("show", "active")
+    if show not in SHOW_OPTIONS:
+        show = "active"
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() else 1
+    shown, pages = members.list_members(show, page)
+    page = min(max(page, 1), pages)
+    return render_template("officers/members.html", members=shown, show=show, page=page, pages=pages,
+                           show_options=SHOW_OPTIONS, not_invited=members.count_not_yet_invited(),
+                           page_url=lambda n: url_for("officers.member_list", show=show, page=n),
+                           form=FlaskForm())
+
+
+@bp.route("/officers/members/new", methods=["GET", "POST"])
+@officer
+def member_new():
+    form = MemberForm()
+    if request.method == "GET":
+        form.roles.data = ["member"]
+    if form.validate_on_submit():
+        try:
+            member = members.add_member(_details(form))
+        except members.EmailTaken:
+            form.email.errors.append("Another account already uses this email address")
+        else:
+            flash(f"{member.name} has been added. Send them an invitation when you are ready.", "success")
+            return redirect(url_for("officers.member", member_id=member.id))
+    return render_template("officers/member_form.html", form=form, member=None), (400 if form.errors else 200)
+
+
+@bp.route("/officers/members/<int:member_id>")
+@officer
+def member(member_id: int):
+    member = _member_or_404(member_id)
+    record = member_record.load(member, current_course())
+    return render_template("officers/member.html", member=member, record=record, form=FlaskForm())
+
+
+@bp.route("/officers/members/<int:member_id>/edit", methods=["GET", "POST"])
+@officer
+def member_edit(member_id: int):
+    member = _member_or_404(member_id)
+    if member.erased_at is not None:
+        flash("This member's personal data has been erased, so their details cannot be edited.", "info")
+        return redirect(url_for("officers.member", member_id=member.id))
+    form = MemberForm(obj=member if request.method == "GET" else None)
+    if request.method == "GET":
+        form.roles.data = sorted(member.role_keys)
+        form.fill_date(member.elected_on)
+    if form.validate_on_submit():
+        try:
+            changed, added, removed = members.update_member(member, _details(form))
+        except members.EmailTaken:
+            form.email.errors.append("Another account already uses this email address")
+        else:
+            flash("The member's details have been saved." if changed or added or removed
+                  else "Nothing was changed.", "success")
+            return redirect(url_for("officers.member", member_id=member.id))
+    return render_template("officers/member_form.html", form=form, member=member), (400 if form.errors else 200)
+
+
+@bp.route("/officers/members/<int:member_id>/deactivate", methods=["GET", "POST"])
+@officer
+def member_deactivate(member_id: int):
+    member = _member_or_404(member_id)
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if members.deactivate(member):
+            flash(f"{member.name} has been deactivated. Their training history is kept.", "success")
+        return redirect(url_for("officers.member", member_id=member.id))
+    if not member.active:
+        return redirect(url_for("officers.member", member_id=member.id))
+    return render_template("officers/deactivate.html", member=member, form=form)
+
+
+@bp.route("/officers/members/<int:member_id>/reactivate", methods=["POST"])
+@officer
+def member_reactivate(member_id: int):
+    member = _member_or_404(member_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if members.reactivate(member):
+        flash(f"{member.name} has been reactivated.", "success")
+    return redirect(url_for("officers.member", member_id=member.id))
+
+
+@bp.route("/officers/members/<int:member_id>/invite", methods=["POST"])
+@officer
+def member_invite(member_id: int):
+    member = _member_or_404(member_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    resend = member.invited_at is not None
+    if members.invite(member):
+        flash(f"An invitation has been {'sent again' if resend else 'sent'} to {member.email}.", "success")
+    else:
+        flash("No invitation was sent: the member has already signed in, or is not active.", "info")
+    return redirect(url_for("officers.member", member_id=member.id))
+
+
+@bp.route("/officers/members/invite-all", methods=["POST"])
+@officer
+def invite_all():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    count = members.invite_everyone_not_yet_invited()
+    flash(f"Invitations sent to {count} member{'' if count == 1 else 's'}." if count
+          else "Everyone active has already been invited.", "success")
+    return redirect(url_for("officers.member_list"))
+
+
+@bp.route("/officers/members/<int:member_id>/erase", methods=["GET", "POST"])
+@officer
+def member_erase(member_id: int):
+    member = _member_or_404(member_id)
+    if member.erased_at is not None:
+        flash("This member's personal data has already been erased.", "info")
+        return redirect(url_for("officers.member", member_id=member.id))
+    form = EraseForm()
+    if form.validate_on_submit():
+        erasure.erase(member)
+        flash(f"The personal data of member #{member_id} has been erased. Their anonymous training "
+              "totals are kept.", "success")
+        return redirect(url_for("officers.member", member_id=member_id))
+    return render_template("officers/erase.html", member=member, form=form), (400 if form.errors else 200)
+
+
+# --- the election import -------------------------------------------------------------------------
+
+def _import_page(upload: ImportUploadForm, status: int = 200, plan=None, token=None, problems=None):
+    return render_template("officers/import.html", form=upload, plan=plan, token=token,
+                           confirm_form=ImportConfirmForm(formdata=None), problems=problems or [],
+                           columns=importer.COLUMNS), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    if request.endpoint == "officers.member_import":
+        form = ImportUploadForm(formdata=None)
+        form.csv_file.errors = ["The selected file must be smaller than 1 MB"]
+        return _import_page(form, 413)
+    return render_template("main/error.html", title="The file is too large",
+                           body="Choose a smaller file and try again.", code=413), 413
+
+
+@bp.route("/officers/members/import", methods=["GET", "POST"])
+@officer
+def member_import():
+    if request.method == "GET":
+        return _import_page(ImportUploadForm(formdata=None))
+    if "checked_file" in request.form:
+        return _confirm_import()
+    form = ImportUploadForm()
+    if not form.validate_on_submit():
+        return _import_page(form, 400)
+    data = form.csv_file.data.read(importer.MAX_BYTES + 1)
+    parsed = importer.parse(data)
+    the_plan = importer.plan(parsed)
+    if not the_plan.ok:
+        form.csv_file.errors = ["The file has problems: correct them in the spreadsheet and upload it again"]
+        return _import_page(form, 400, plan=the_plan)
+    token = importer.make_token(parsed.text, current_user.id)
+    if token is None:
+        form.csv_file.errors = ["The file is too large to check in one go. Split it into two files."]
+        return _import_page(form, 413)
+    return _import_page(ImportUploadForm(formdata=None), plan=the_plan, token=token)
+
+
+def _confirm_import():
+    confirm = ImportConfirmForm()
+    if not confirm.validate_on_submit():
+        abort(400)
+    text = importer.read_token(confirm.checked_file.data, current_user.id)
+    upload = ImportUploadForm(formdata=None)
+    if text is None:
+        upload.csv_file.errors = ["The checked file has expired or was changed. Upload it again."]
+        return _import_page(upload, 400)
+    the_plan = importer.plan(importer.parse(text.encode("utf-8")))
+    if not the_plan.ok:
+        # The council's record changed since the preview (for example an officer took an email).
+        upload.csv_file.errors = ["The file has problems: correct them in the spreadsheet and upload it again"]
+        return _import_page(upload, 409, plan=the_plan)
+    if not the_plan.has_changes:
+        flash("Nothing to import: every member in the file is already up to date.", "success")
+        return redirect(url_for("officers.member_list"))
+    try:
+        summary = importer.apply(the_plan, actor_id=current_user.id)
+    except importer.ImportFailed as exc:
+        upload.csv_file.errors = [str(exc)]
+        return _import_page(upload, 409)
+    flash(f"Imported: {len(summary.added_ids)} added, {len(summary.updated_ids)} updated. "
+          "Now send invitations to the new members.", "success")
+    return redirect(url_for("officers.member_list"))
+
+
+# --- the audit log -------------------------------------------------------------------------------
+
+@bp.route("/officers/audit")
+@officer
+def audit_events():
+    filters, errors = audit_log.parse_filters(request.args)
+    page = audit_log.search(filters)
+    return render_template(
+        "officers/audit.html", page=page, filters=filters, errors=errors,
+        action_label=audit_log.action_label,
+        action_options=[(a, audit_log.action_label(a)) for a in page.actions],
+        page_url=lambda n: url_for("officers.audit_events", **filters.query_args(page=n)),
+    ), (400 if errors else 200)
+
+
+# --- a member's own data -------------------------------------------------------------------------
+
+@bp.route("/my-training/my-data.json")
+@councillor
+def my_data_download():
+    data = my_data.member_data(current_user, current_app.config["COUNCIL_NAME"])
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="my-training-data.json"'})
+
+
+# --- the completion report and its exports -------------------------------------------------------
+
+REPORT_PER_PAGE = 200
+
+
+@bp.route("/officers/report")
+@officer
+def report():
+    filters, errors = report_module.parse_filters(request.args)
+    data = report_module.build(filters)
+    pages = max(1, -(-len(data.rows) // REPORT_PER_PAGE))
+    page = request.args.get("page", "1")
+    page = min(int(page), pages) if page.isdigit() and int(page) > 0 else 1
+    shown = data.rows[(page - 1) * REPORT_PER_PAGE:page * REPORT_PER_PAGE]
+    return render_template(
+        "officers/report.html", report=data, rows=shown, page=page, pages=pages, errors=errors,
+        columns=report_module.COLUMNS, statuses=report_module.STATUS_VALUES,
+        status_slug=report_module.status_slug,
+        status_options=[(report_module.status_slug(s), s.capitalize()) for s in report_module.STATUS_VALUES],
+        ward_options=[(w, w) for w in data.wards], party_options=[(p, p) for p in data.parties],
+        role_options=list(ROLE_LABELS.items()),
+        role_chart=charts.to_svg(charts.status_by_role(data.by_role, report_module.STATUS_VALUES), "chart-roles"),
+        month_chart=charts.to_svg(charts.completions_over_time(data.by_month), "chart-months"),
+        page_url=lambda n: url_for("officers.report", **filters.query_args(page=n)),
+        sort_url=lambda column: url_for("officers.report", **filters.query_args(
+            sort=column, direction="desc" if filters.sort == column and filters.direction == "asc" else "asc")),
+        export_url=lambda fmt: url_for("officers.report_export", fmt=fmt, **filters.query_args()),
+    ), (400 if errors else 200)
+
+
+@bp.route("/officers/report.<fmt>")
+@officer
+def report_export(fmt: str):
+    if fmt not in exports.RENDERERS:
+        abort(404)
+    filters, errors = report_module.parse_filters(request.args)
+    if errors:
+        # The export links carry the page's filters, so this is a hand-edited address.
+        abort(400)
+    data = report_module.build(filters)
+    body = exports.render(fmt, data)
+    audit.record("report.exported", None, format=fmt, rows=len(data.rows), **filters.audit_detail())
+    db.session.commit()
+    return Response(body, mimetype=exports.MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{exports.filename(fmt, data.today)}"'})

@@ -1,0 +1,296 @@
+"""The completion report as CSV, Excel and a PDF summary for a committee report.
+
+Each renderer takes a built report.Report and returns bytes, so the page, the command line and
+the tests share them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import current_app
+
+from app.officers import charts
+from app.officers.report import STATUS_VALUES, Report
+
+HEADINGS = ("Member id", "Name", "Ward", "Party", "Roles", "Required pathway", "Required level",
+            "Status", "Last completed", "Refresher due", "Must finish by", "Best assessment score",
+            "Dilemmas done")
+# Characters that make a spreadsheet treat a cell as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _pathway_name(pathway_id: str) -> str:
+    from app.officers.display import pathway_name
+
+    return pathway_name(pathway_id)
+
+
+def _values(report: Report) -> list[tuple]:
+    names: dict[str, str] = {}
+    out = []
+    for r in report.rows:
+        if r.required_pathway not in names:
+            names[r.required_pathway] = _pathway_name(r.required_pathway)
+        out.append((r.member_id, r.name, r.ward or "", r.party or "", r.role_labels,
+                    names[r.required_pathway], r.required_level, r.status.capitalize(),
+                    r.last_completed, r.refresher_due, r.due_by, r.best_score, r.dilemmas_done))
+    return out
+
+
+def safe_cell(value: str) -> str:
+    """A text cell a spreadsheet will show as text, never run as a formula."""
+    if value and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(report: Report) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADINGS)
+    for values in _values(report):
+        writer.writerow([safe_cell(v) if isinstance(v, str) else (v.isoformat() if isinstance(v, date)
+                                                                  else "" if v is None else v)
+                         for v in values])
+    # The byte order mark makes Excel read the file as UTF-8 (names with accents survive).
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+WIDTHS = (10, 30, 22, 22, 34, 18, 10, 14, 14, 14, 14, 12, 10)
+
+
+def to_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Completion report")
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C2"
+    bold = Font(bold=True)
+
+    def header(values):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value)
+            cell.font = bold
+            cells.append(cell)
+        return cells
+
+    sheet.append(header(HEADINGS))
+
+    def text(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"  # text, never a formula, whatever it starts with
+        return cell
+
+    def dated(value: date) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "d mmm yyyy"
+        return cell
+
+    # Plain values are several times faster to write than cell objects, so only the cells that
+    # need a format (dates) or protection (text openpyxl would take as a formula) get one.
+    for values in _values(report):
+        sheet.append([dated(v) if isinstance(v, date) else text(v) if isinstance(v, str) and v.startswith("=")
+                      else v for v in values])
+
+    summary = workbook.create_sheet("Summary")
+    summary.column_dimensions["A"].width = 40
+    for letter in "BCDEFG":
+        summary.column_dimensions[letter].width = 14
+    summary.append(header([current_app.config["COUNCIL_NAME"]]))
+    summary.append(["Corporate parenting training: completion report"])
+    date_cell = WriteOnlyCell(summary, report.today)
+    date_cell.number_format = "d mmmm yyyy"
+    summary.append(["As at", date_cell])
+    summary.append(["Filters", "; ".join(report.filters.describe()) or "None: every active member"])
+    summary.append([])
+    summary.append(header(["Status", "Members"]))
+    for status in STATUS_VALUES:
+        summary.append([status.capitalize(), report.counts[status]])
+    summary.append(["Total", len(report.rows)])
+    summary.append([])
+    summary.append(header(["Role", *(s.capitalize() for s in STATUS_VALUES)]))
+    for role, counts in report.by_role:
+        summary.append([_role_name(role), *(counts[s] for s in STATUS_VALUES)])
+    summary.append([])
+    summary.append(header(["Month", "Certificates issued"]))
+    for month, count in report.by_month:
+        cell = WriteOnlyCell(summary, month)
+        cell.number_format = "mmmm yyyy"
+        summary.append([cell, count])
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _role_name(role: str) -> str:
+    from app.roles import role_label
+
+    return "No role" if role == "none" else role_label(role)
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def to_pdf(report: Report) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
+                                    TableStyle)
+
+    MemberTable = _member_table_class()
+    council = current_app.config["COUNCIL_NAME"]
+    buffer = io.BytesIO()
+    page_size = landscape(A4)
+    margin = 15 * mm
+    doc = SimpleDocTemplate(buffer, pagesize=page_size, leftMargin=margin, rightMargin=margin,
+                            topMargin=margin, bottomMargin=margin,
+                            title=f"Corporate parenting training: completion report, {council}",
+                            author=council, subject="Councillors' corporate parenting training")
+    styles = getSampleStyleSheet()
+    width = page_size[0] - 2 * margin
+    story = [
+        Paragraph(escape(council), styles["Title"]),
+        Paragraph("Corporate parenting training: completion report", styles["Heading1"]),
+        Paragraph(f"As at {report.today.strftime('%-d %B %Y')}. "
+                  f"{len(report.rows)} of {report.total_active} active members"
+                  + (f" ({escape('; '.join(report.filters.describe()))})." if report.filters.describe()
+                     else "."), styles["Normal"]),
+        Spacer(1, 4 * mm),
+    ]
+    header_style = TableStyle([
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
+        ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ])
+    counts = [["Status", "Members"]] + [[s.capitalize(), str(report.counts[s])] for s in STATUS_VALUES] \
+        + [["Total", str(len(report.rows))]]
+    counts_table = Table(counts, colWidths=[45 * mm, 25 * mm], hAlign="LEFT")
+    counts_table.setStyle(header_style)
+    story += [Paragraph("Members by status", styles["Heading2"]), counts_table, Spacer(1, 4 * mm)]
+    story.append(KeepTogether([Paragraph("Status by role", styles["Heading2"]),
+                               charts.to_drawing(charts.status_by_role(report.by_role, STATUS_VALUES),
+                                                 min(width, 200 * mm))]))
+    story.append(KeepTogether([Paragraph("Certificates issued each month", styles["Heading2"]),
+                               charts.to_drawing(charts.completions_over_time(report.by_month),
+                                                 min(width, 200 * mm))]))
+    story.append(Paragraph("Members", styles["Heading2"]))
+    rows = [(_fit(r.name, 44), _fit(r.ward or "", 28), _fit(r.party or "", 24), f"Level {r.required_level}",
+             r.status.capitalize(), _day(r.last_completed), _day(r.refresher_due),
+             "" if r.best_score is None else f"{r.best_score}%", str(r.dilemmas_done)) for r in report.rows]
+    story.append(MemberTable(("Name", "Ward", "Party", "Required", "Status", "Last completed",
+                              "Refresher due", "Score", "Dilemmas"), rows,
+                             [c * mm for c in (64, 44, 38, 18, 22, 26, 26, 14, 16)]))
+
+    def footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(margin, 8 * mm, f"{council}: corporate parenting training, "
+                                          f"{report.today.strftime('%-d %B %Y')}")
+        canvas.drawRightString(page_size[0] - margin, 8 * mm, f"Page {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _member_table_class():
+    from reportlab.lib.colors import HexColor, black
+    from reportlab.platypus import Flowable
+
+    class MemberTable(Flowable):
+        """A plain table drawn straight onto the page, a page of rows at a time.
+
+        reportlab's Table measures every cell and takes minutes for 17,000 members; fixed-height
+        rows of pre-shortened text draw in well under a second, with the header repeated on
+        every page.
+        """
+
+        row_height = 12
+        font_size = 8
+
+        def __init__(self, header, rows, widths, start=0, end=None):
+            super().__init__()
+            self.header, self.rows, self.widths = header, rows, widths
+            self.start, self.end = start, len(rows) if end is None else end
+
+        def wrap(self, available_width, available_height):
+            return sum(self.widths), self.row_height * (self.end - self.start + 1)
+
+        def split(self, available_width, available_height):
+            fits = int(available_height // self.row_height) - 1
+            if fits < 1:
+                return []
+            if self.start + fits >= self.end:
+                return [self]
+            middle = self.start + fits
+            return [MemberTable(self.header, self.rows, self.widths, self.start, middle),
+                    MemberTable(self.header, self.rows, self.widths, middle, self.end)]
+
+        def draw(self):
+            canvas = self.canv
+            lefts = [sum(self.widths[:i]) for i in range(len(self.widths))]
+            width = sum(self.widths)
+            top = self.row_height * (self.end - self.start + 1)
+            text = canvas.beginText()
+            text.setFont("Helvetica-Bold", self.font_size)
+            baseline = top - self.row_height + 3
+            for left, value in zip(lefts, self.header):
+                text.setTextOrigin(left + 2, baseline)
+                text.textOut(value)
+            canvas.drawText(text)
+            rows = self.rows[self.start:self.end]
+            for column, left in enumerate(lefts):
+                # A column at a time, one line per row: no per-cell positioning or measuring.
+                text = canvas.beginText(left + 2, baseline - self.row_height)
+                text.setFont("Helvetica", self.font_size, leading=self.row_height)
+                for row in rows:
+                    text.textLine(row[column])
+                canvas.drawText(text)
+            canvas.setStrokeColor(black)
+            canvas.setLineWidth(0.8)
+            canvas.line(0, top - self.row_height, width, top - self.row_height)
+            canvas.setStrokeColor(HexColor("#b1b4b6"))
+            canvas.setLineWidth(0.25)
+            canvas.lines([(0, y, width, y) for y in
+                          (top - self.row_height * n for n in range(2, self.end - self.start + 2))])
+
+    return MemberTable
+
+
+def escape(text: str) -> str:
+    """Text for a reportlab Paragraph, which reads a little XML-like markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+RENDERERS = {"csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf}
+
+
+def render(fmt: str, report: Report) -> bytes:
+    return RENDERERS[fmt](report)
+
+
+def filename(fmt: str, today: date) -> str:
+    return f"completion-report-{today.isoformat()}.{fmt}"

@@ -1,0 +1,81 @@
+"""Officer forms: members, the election import, erasure."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, HiddenField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from app.models import ROLE_LABELS
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MemberForm(FlaskForm):
+    name = StringField("Full name", filters=[_strip], validators=[
+        DataRequired("Enter the member's full name"),
+        Length(max=200, message="The name must be 200 characters or fewer")])
+    email = EmailField("Email address", filters=[_strip], validators=[
+        DataRequired("Enter the member's email address"),
+        Length(max=320, message="The email address must be 320 characters or fewer"),
+        Email("Enter an email address in the correct format, like name@example.gov.uk")])
+    ward = StringField("Ward or division (optional)", filters=[_strip], validators=[
+        Optional(), Length(max=200, message="The ward must be 200 characters or fewer")])
+    party = StringField("Party or group (optional)", filters=[_strip], validators=[
+        Optional(), Length(max=200, message="The party must be 200 characters or fewer")])
+    elected_on_day = StringField("Day", filters=[_strip])
+    elected_on_month = StringField("Month", filters=[_strip])
+    elected_on_year = StringField("Year", filters=[_strip])
+    # Drawn by the choice_group macro and checked in validate_roles, so WTForms needs no choices.
+    roles = SelectMultipleField("Roles", choices=None, validate_choice=False)
+
+    def validate_roles(self, field):
+        if not field.data:
+            raise ValidationError("Select at least one role (every councillor is a Member)")
+        if set(field.data) - set(ROLE_LABELS):
+            raise ValidationError("Select roles from the list")
+
+    def validate_elected_on_day(self, field):
+        # The GOV.UK date pattern: three boxes, one error, on the first box.
+        parts = (self.elected_on_day.data, self.elected_on_month.data, self.elected_on_year.data)
+        if not any(parts):
+            return
+        if not all(parts):
+            missing = [n for n, v in zip(("day", "month", "year"), parts) if not v]
+            raise ValidationError(f"Date elected must include a {' and '.join(missing)}")
+        if self.elected_on is None:
+            raise ValidationError("Date elected must be a real date, like 2 5 2026")
+
+    @property
+    def elected_on(self) -> date | None:
+        try:
+            day, month, year = (int(p) for p in (self.elected_on_day.data, self.elected_on_month.data,
+                                                 self.elected_on_year.data))
+            if year < 1900 or year > 2200:
+                return None
+            return date(year, month, day)
+        except (TypeError, ValueError):
+            return None
+
+    def fill_date(self, value: date | None) -> None:
+        if value:
+            self.elected_on_day.data = str(value.day)
+            self.elected_on_month.data = str(value.month)
+            self.elected_on_year.data = str(value.year)
+
+
+class ImportUploadForm(FlaskForm):
+    csv_file = FileField("Upload a CSV file", validators=[FileRequired("Select a CSV file to upload")])
+
+
+class ImportConfirmForm(FlaskForm):
+    checked_file = HiddenField()
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField("I understand that this cannot be undone", validators=[
+        DataRequired("Confirm that you understand the member's personal data will be erased")])
