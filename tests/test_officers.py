@@ -238,7 +238,8 @@ def test_member_page_shows_training_but_not_private_reflections(app, client, sig
     page = client.get(f"/officers/members/{member_id}").get_data(as_text=True)
     assert "The seven corporate parenting principles" in page or "principles" in page  # module read
     assert "85%" in page and "Passed" in page
-    assert "Ask the clerk" in page and "Read the annual report" in page     # checklists are shared
+    # Checklist notes and actions are the member's own: the privacy notice promises it.
+    assert "Ask the clerk" not in page and "Read the annual report" not in page
     assert "CODE" in page                                                    # certificate
     assert "My private thought" not in page                                  # reflections are not
     assert "1 of " in page
