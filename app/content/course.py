@@ -490,7 +490,7 @@ def load_modules(b: CourseBuilder) -> None:
             id=module_id, title=title, summary=summary, order=order, kind=kind,
             levels=levels, minutes=minutes, law_as_at=law_as_at, sources=sources,
             learning_outcomes=outcomes,
-            html=Markup(md.render_tokens(draft.tokens, context)),
+            html=Markup(md.render_tokens(draft.tokens, context)),  # nosec B704 - render_tokens sanitises with nh3
             headings=draft.headings, word_count=words,
             fingerprint=hashlib.sha256(draft.text.encode()).hexdigest(), path=draft.rel)
 
@@ -526,9 +526,10 @@ def _loaders() -> list[Loader]:
     from app.content.checklists import load_checklists
     from app.quizzes.bank import load_quizzes
     from app.scenarios.graph import load_scenarios
+    from app.certificates.pathways import load_pathways
 
     return [load_sources, load_principles, load_local, load_modules, load_checklists,
-            load_quizzes, load_scenarios]
+            load_quizzes, load_scenarios, load_pathways]
 
 
 def build_course(root: Path, council_name: str = "the council") -> tuple[Course | None, list[Problem]]:
