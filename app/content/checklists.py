@@ -68,7 +68,7 @@ def load_checklists(b) -> None:
                     _check_link(report, qf.line_of("help"), token.attrGet("href") or "", "", anchors)
             if qid and text:
                 seen_ids.add(qid)
-                questions.append(ChecklistQuestion(qid, text, Markup(md.render_inline(help_text))))
+                questions.append(ChecklistQuestion(qid, text, Markup(md.render_inline(help_text))))  # nosec B704 - render_inline sanitises with nh3
         if level in LEVELS and title and intro and source and questions:
             checklists.append(Checklist(level, title, intro, source, tuple(questions)))
     b.extras["checklists"] = tuple(sorted(checklists, key=lambda c: c.level))
