@@ -15,9 +15,6 @@ content_cli = AppGroup("content", help="Check the course content.")
 demo_cli = AppGroup("demo", help="Demo data for trying the service.")
 backup_cli = AppGroup("backup", help="Back up and restore the database.")
 
-DEMO_COUNCILLOR = ("Councillor Alex Demo", "councillor@example.gov.uk")
-DEMO_OFFICER = ("Sam Officer", "officer@example.gov.uk")
-DEMO_PASSWORD = "corporate parent demo"
 
 
 @content_cli.command("check", with_appcontext=False)
@@ -41,21 +38,14 @@ def check(root: Path | None) -> None:
 
 @demo_cli.command("load")
 def load_demo() -> None:
-    """Create a demo councillor and officer if they are not there yet, and print how to sign in."""
-    from app.auth.passwords import hash_password
-    from app.extensions import db
-    from app.models import Councillor, Officer, Person
+    """Add a demo councillor, a demo officer and a small demo council, if they are not there yet."""
+    from app import demo
 
-    created = []
-    for cls, (name, email), extra in ((Councillor, DEMO_COUNCILLOR, {"ward": "Riverside", "party": "Independent"}),
-                                      (Officer, DEMO_OFFICER, {})):
-        if Person.by_email(email) is None:
-            db.session.add(cls(name=name, email=email, password_hash=hash_password(DEMO_PASSWORD), **extra))
-            created.append(email)
-    db.session.commit()
-    click.echo("Demo accounts " + ("created" if created else "already there") + ":")
-    click.echo(f"  councillor: {DEMO_COUNCILLOR[1]}  password: {DEMO_PASSWORD}")
-    click.echo(f"  officer:    {DEMO_OFFICER[1]}  password: {DEMO_PASSWORD}")
+    added = demo.load()
+    click.echo(f"Demo data: {len(added)} people added" if added else "Demo data already there.")
+    click.echo("Sign in with:")
+    click.echo(f"  councillor: {demo.DEMO_COUNCILLOR[1]}  password: {demo.DEMO_PASSWORD}")
+    click.echo(f"  officer:    {demo.DEMO_OFFICER[1]}  password: {demo.DEMO_PASSWORD}")
 
 
 @backup_cli.command("create")
