@@ -57,4 +57,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import cli
 
     cli.init_app(app)
+
+    proxies = {key: app.config.get(f"PROXY_FIX_{key.upper()}", 0)
+               for key in ("x_for", "x_proto", "x_host", "x_prefix")}
+    if any(proxies.values()):
+        # Only as many X-Forwarded-* hops as there are proxies are believed: the client address
+        # (for sign-in limits) and https (for secure cookies) cannot be forged past them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **proxies)
     return app

@@ -1,10 +1,19 @@
 """Engine settings that keep SQLite safe with several processes and writers."""
 from __future__ import annotations
 
-from flask import Flask
+import re
+
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
 from app.extensions import db
+
+
+_READ = re.compile(r"\s*(SELECT|PRAGMA)\b", re.I)
+
+
+def _read_only_request() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def _sqlite_engine_setup(engine) -> None:
@@ -22,9 +31,28 @@ def _sqlite_engine_setup(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        # Take the write lock at the start, so two writers queue on busy_timeout instead of
-        # failing with "database is locked" when a read transaction tries to upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock at the start, so two writers queue on busy_timeout instead
+        # of failing with "database is locked" when a read transaction tries to upgrade. Pages
+        # (GET) only read: they begin deferred, so WAL lets every worker read at once instead of
+        # queueing behind the one lock for the whole request.
+        connection.info["deferred_transaction"] = False
+        if _read_only_request():
+            connection.exec_driver_sql("BEGIN")
+            connection.info["deferred_transaction"] = True
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before_write(connection, cursor, statement, parameters, context, executemany):
+        # A page that does write after all (an audit entry, say) would fail at once if it
+        # upgraded its read transaction while another worker writes; instead it swaps the read
+        # transaction for an immediate one before its first write, which waits its turn. Its
+        # earlier reads are then as fresh as PostgreSQL's READ COMMITTED would make them.
+        if connection.info.get("deferred_transaction") and not _READ.match(statement):
+            connection.info["deferred_transaction"] = False
+            dbapi_connection = connection.connection.dbapi_connection
+            dbapi_connection.execute("ROLLBACK")
+            dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def init_app(app: Flask) -> None:
