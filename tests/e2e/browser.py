@@ -13,6 +13,7 @@ from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import staleness_of
@@ -25,6 +26,20 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # GOV.UK's focus colour, $govuk-focus-colour (#ffdd00), as computed styles report it.
 FOCUS_YELLOW = "rgb(255, 221, 0)"
+
+
+def _gone(element) -> bool:
+    """The old page's element has left the document: the next page has replaced it.
+
+    Chromium sometimes reports this as "Node with given id does not belong to the document"
+    rather than as a stale element, depending on when in the navigation it is asked.
+    """
+    try:
+        return staleness_of(element)(None)
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
 
 
 def browser_missing() -> str | None:
@@ -103,7 +118,7 @@ class Browser:
         """Do `action` (a click, a key) and wait until the page it leads to has loaded."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         action()
-        WebDriverWait(self.driver, 15).until(staleness_of(old))
+        WebDriverWait(self.driver, 15).until(lambda d: _gone(old))
         WebDriverWait(self.driver, 15).until(
             lambda d: d.execute_script("return document.readyState") == "complete")
 
