@@ -311,3 +311,30 @@ nodes:
     output = scenario_output(course_copy, text)
     assert "needs at least 3 distinct endings" in output
     assert "the longest path has 1 decision point(s)" in output
+
+
+def test_a_citation_can_name_the_section_it_rests_on(course_copy):
+    module = course_copy / "content" / "legal-framework.md"
+    edit(module, "The parents keep parental responsibility, and the council does not gain it.{cite: children-act-1989}",
+         "The parents keep parental responsibility, and the council does not gain it.{cite: children-act-1989, s20(8)}")
+    course, problems = build_course(course_copy)
+    assert problems == []
+    assert "Children Act 1989, 1989, s20(8)</a>" in course.module("legal-framework").html
+
+
+def test_a_source_kind_and_address_are_checked(course_copy):
+    sources = course_copy / "content" / "sources.yaml"
+    edit(sources, "  publisher: legislation.gov.uk\n  year: 2017\n",
+         "  publisher: legislation.gov.uk\n  year: 2017\n  kind: statute\n  url: www.legislation.gov.uk\n")
+    _, problems = build_course(course_copy)
+    messages = [f"{p.path}:{p.line}: {p.message}" for p in problems]
+    assert any("'kind' must be one of act, regulations" in m for m in messages), messages
+    assert any("'url' must be a web address" in m for m in messages), messages
+
+
+def test_a_module_records_when_its_law_was_checked(course_copy):
+    module = course_copy / "content" / "education.md"
+    edit(module, "law_as_at: 2026-11\n", "law_as_at: 2026-11\nlaw_checked_on: 28/11/2026\nlaw_checked_by: Legal adviser\n")
+    _, problems = build_course(course_copy)
+    assert [(p.path, p.message) for p in problems] == [
+        ("content/education.md", "'law_checked_on' must be a date like 2026-11-28, not '28/11/2026'")]

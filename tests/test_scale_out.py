@@ -32,7 +32,7 @@ def shared_stores():
 
     store = redis.Redis.from_url(REDIS_URL)
     store.flushdb()
-    with servers.OwnPostgresDatabase(POSTGRES_SERVER, "scaleout_cpt") as database:
+    with servers.OwnPostgresDatabase(POSTGRES_SERVER, f"scaleout_cpt_{os.getpid()}") as database:
         yield database.url
     store.flushdb()
 

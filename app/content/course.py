@@ -26,6 +26,10 @@ TEACHING_WORDS = (800, 2500)
 REQUIRED_SECTIONS = ("what-this-means-for-you", "questions-you-could-ask")
 LOCAL_TOPICS = ("care-population", "board", "local-offer", "pledge", "contacts")
 _LAW_AS_AT = re.compile(r"^(\d{4})-(\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What kind of document a source is. The first four are primary sources of law.
+SOURCE_KINDS = ("act", "regulations", "statutory-guidance", "case-law", "guidance", "statistics",
+                "inspection", "research", "source-document")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -38,6 +42,8 @@ class Source:
     publisher: str
     year: int | None
     seed: str | None
+    kind: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,10 +220,16 @@ def load_sources(b: CourseBuilder) -> None:
         title = f.text("title")
         if not f.ok or title is None:
             continue
+        f.unknown_keys({"title", "short", "publisher", "year", "seed", "kind", "url"})
         year = f.integer("year", required=False, minimum=1900, maximum=2100)
+        url = f.text("url", required=False)
+        if url and not _URL.match(url):
+            report(f.line_of("url"), f"source {key!r}: 'url' must be a web address starting https://")
+            url = None
         b.sources[str(key)] = Source(str(key), title, f.text("short", required=False, default=title),
                                      f.text("publisher", default="") or "", year,
-                                     f.text("seed", required=False))
+                                     f.text("seed", required=False),
+                                     f.choice("kind", SOURCE_KINDS, required=False), url)
 
 
 def load_principles(b: CourseBuilder) -> None:
@@ -439,7 +451,7 @@ def _check_link(report, line: int, href: str, module_id: str,
 
 
 MODULE_FIELDS = {"id", "title", "summary", "order", "kind", "levels", "minutes", "law_as_at",
-                 "sources", "learning_outcomes"}
+                 "law_checked_on", "law_checked_by", "sources", "learning_outcomes"}
 
 
 def load_modules(b: CourseBuilder) -> None:
@@ -480,6 +492,10 @@ def load_modules(b: CourseBuilder) -> None:
         levels = _levels(f, report)
         minutes = f.integer("minutes", minimum=1, maximum=120)
         law_as_at = _law_as_at(f, report)
+        law_checked_on = f.text("law_checked_on", required=False)
+        if law_checked_on and not _DATE.match(law_checked_on):
+            report(f.line_of("law_checked_on"), f"'law_checked_on' must be a date like 2026-11-28, "
+                                                f"not {law_checked_on!r}")
         sources = f.text_list("sources", allowed=set(b.sources), what="source")
         outcomes = f.text_list("learning_outcomes")
         words = _validate_body(b, draft, module_id or draft.path.stem, kind or "reference", anchors)

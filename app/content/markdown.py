@@ -22,7 +22,8 @@ from mdit_py_plugins.anchors import anchors_plugin
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _APOSTROPHE = re.compile(r"[’'`]")
-CITE = re.compile(r"\{cite:\s*([A-Za-z0-9_-]+)\s*\}")
+# {cite: key} or {cite: key, where} (a section, regulation or page: "s22(3A)").
+CITE = re.compile(r"\{cite:\s*([A-Za-z0-9_-]+)\s*(?:,\s*([^{}\n]+?))?\s*\}")
 LOCAL_LINE = re.compile(r"^\{local:\s*([A-Za-z0-9_-]+)\s*\}$")
 MODULE_LINK = re.compile(r"^([a-z0-9][a-z0-9-]*)\.md(?:#(.+))?$")
 
@@ -57,7 +58,7 @@ def _cite_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("cite", "", 0)
-        token.meta = {"key": match.group(1)}
+        token.meta = {"key": match.group(1), "where": match.group(2)}
     state.pos = match.end()
     return True
 
@@ -120,7 +121,8 @@ def _build_parser() -> MarkdownIt:
     def render_cite(self, tokens, idx, options, env):
         context: RenderContext = env["context"]
         key = tokens[idx].meta["key"]
-        label = escapeHtml(context.cite_label(key))
+        where = tokens[idx].meta.get("where")
+        label = escapeHtml(context.cite_label(key) + (f", {where}" if where else ""))
         return (f' <span class="app-cite">(source: <a class="govuk-link" '
                 f'href="{context.sources_href}#{escapeHtml(key)}">{label}</a>)</span>')
 

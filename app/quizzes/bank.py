@@ -128,7 +128,9 @@ def _load_file(b, path, questions: dict, origins: dict, local: bool) -> None:
             of = Fields(opt, report, where="option")
             if not of.ok:
                 continue
-            of.unknown_keys({"text", "correct", "feedback"})
+            # pin: true keeps an option (such as "None of these") last when options are shuffled.
+            of.unknown_keys({"text", "correct", "feedback", "pin"})
+            of.boolean("pin")
             text, feedback = of.text("text"), of.text("feedback")
             correct = of.boolean("correct")
             if i >= len(OPTION_KEYS):
