@@ -315,8 +315,8 @@ nodes:
 
 def test_a_citation_can_name_the_section_it_rests_on(course_copy):
     module = course_copy / "content" / "legal-framework.md"
-    edit(module, "The parents keep parental responsibility, and the council does not gain it.{cite: children-act-1989}",
-         "The parents keep parental responsibility, and the council does not gain it.{cite: children-act-1989, s20(8)}")
+    edit(module, "[sufficiency duty](glossary.md#sufficiency-duty).{cite: children-act-1989} |",
+         "[sufficiency duty](glossary.md#sufficiency-duty).{cite: children-act-1989, s20(8)} |")
     course, problems = build_course(course_copy)
     assert problems == []
     assert "Children Act 1989, 1989, s20(8)</a>" in course.module("legal-framework").html
@@ -324,8 +324,8 @@ def test_a_citation_can_name_the_section_it_rests_on(course_copy):
 
 def test_a_source_kind_and_address_are_checked(course_copy):
     sources = course_copy / "content" / "sources.yaml"
-    edit(sources, "  publisher: legislation.gov.uk\n  year: 2017\n",
-         "  publisher: legislation.gov.uk\n  year: 2017\n  kind: statute\n  url: www.legislation.gov.uk\n")
+    edit(sources, "  year: 2017\n  kind: act\n  url: https://www.legislation.gov.uk/ukpga/2017/16/section/1\n",
+         "  year: 2017\n  kind: statute\n  url: www.legislation.gov.uk\n")
     _, problems = build_course(course_copy)
     messages = [f"{p.path}:{p.line}: {p.message}" for p in problems]
     assert any("'kind' must be one of act, regulations" in m for m in messages), messages

@@ -12,8 +12,9 @@ SEEDS = default_seed_dir()
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the source documents (../shared/seeds) are not beside the repository")
 def test_no_content_file_copies_a_source_document():
     runs = source_runs(SEEDS)
+    # sources.yaml is the bibliography: its titles and addresses are meant to match what they cite.
     files = [p for folder in ("content", "quizzes", "scenarios") for p in sorted((REPO / folder).glob("*"))
-             if p.suffix in (".md", ".yaml")]
+             if p.suffix in (".md", ".yaml") and p.name != "sources.yaml"]
     assert len(files) > 30
     copied = [str(run) for path in files for run in shared_runs(path, runs)]
     assert copied == [], f"{len(copied)} run(s) of {RUN_LENGTH}+ words match a source:\n" + "\n".join(copied)
