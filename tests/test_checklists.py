@@ -94,7 +94,7 @@ def test_the_question_page_uses_govuk_patterns(client, auth, councillor):
     auth.sign_in()
     page = client.get("/checklists/level-1/questions/1").get_data(as_text=True)
     assert "question 1 of 9" in page
-    assert "Do I understand why children come into care" in page
+    assert "Could I explain to a resident how and why a child ends up in the council" in page
     assert 'href="/modules/legal-framework"' in page  # the help links into the course
     for value in ("yes", "partly", "no", "not-sure"):
         assert f'name="answer" type="radio" value="{value}"' in page

@@ -334,7 +334,7 @@ def test_a_source_kind_and_address_are_checked(course_copy):
 
 def test_a_module_records_when_its_law_was_checked(course_copy):
     module = course_copy / "content" / "education.md"
-    edit(module, "law_as_at: 2026-11\n", "law_as_at: 2026-11\nlaw_checked_on: 28/11/2026\nlaw_checked_by: Legal adviser\n")
+    edit(module, "law_checked_on: 2026-11-28\n", "law_checked_on: 28/11/2026\n")
     _, problems = build_course(course_copy)
     assert [(p.path, p.message) for p in problems] == [
         ("content/education.md", "'law_checked_on' must be a date like 2026-11-28, not '28/11/2026'")]
