@@ -208,3 +208,29 @@ def test_the_command_prints_path_line(tmp_path, capsys, seeds, monkeypatch):
                       "management of the child's case.\n")
     assert originality.main([str(module)]) == 1
     assert capsys.readouterr().out.startswith("content/m.md:4: this sentence keeps the wording")
+
+
+def test_an_exact_run_of_statute_quoted_under_its_citation_is_allowed(tmp_path):
+    # The run check honours the same exemption as the sentence checks: statute may be quoted.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "source.txt").write_text(f"The principles. {STATUTE.capitalize()}. The end.")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "quizzes").mkdir()
+    (tmp_path / "content" / "sources.yaml").write_text(
+        "cswa-2017:\n  title: Act\n  kind: act\nlga-resource-pack:\n  title: Pack\n  kind: source-document\n")
+    module = tmp_path / "content" / "m.md"
+    module.write_text(f"---\nid: m\n---\nThe Act says: “{STATUTE}”.{{cite: cswa-2017, s1(1)(a)}}\n")
+    assert shared_runs(module, source_runs(seeds)) == []
+    module.write_text(f"---\nid: m\n---\nThe pack says: “{STATUTE}”.{{cite: lga-resource-pack}}\n")
+    assert len(shared_runs(module, source_runs(seeds))) == 1
+
+
+def test_a_quiz_prompt_may_quote_the_act_its_question_rests_on(seeds):
+    raw = ("module: m\nquestions:\n  - id: m-q\n    type: single\n    prompt: >\n"
+           f"      Which principle is this? \"{STATUTE}\"\n    source: {{source}}\n")
+    def sentences(source):
+        text = raw.replace("{source}", source)
+        return our_sentences(blocks.quiz_blocks(blocks.yamlsource.load(text), "quizzes/m.yaml", text), KINDS)
+    assert close_paraphrases(sentences("cswa-2017"), seeds) == []
+    assert close_paraphrases(sentences("lga-resource-pack"), seeds) != []

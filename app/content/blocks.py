@@ -237,10 +237,12 @@ def quiz_blocks(data: Any, path: str, raw: str) -> list[Block]:
             continue
         qid = str(q.get("id", ""))
         source = (str(q["source"]),) if _text(q.get("source")) else ()
-        out.field(q, "prompt", "quiz-prompt", label=qid)
+        # The question's source stands behind its prompt and options too, so that a prompt may
+        # quote the Act it rests on (a principle's words, for example).
+        out.field(q, "prompt", "quiz-prompt", sources=source, label=qid)
         for _oline, option in out.items(q, "options"):
-            out.field(option, "text", "quiz-option", label=qid)
-            out.field(option, "feedback", "quiz-feedback", label=qid)
+            out.field(option, "text", "quiz-option", sources=source, label=qid)
+            out.field(option, "feedback", "quiz-feedback", sources=source, label=qid)
         out.field(q, "explanation", "quiz-explanation", sources=source, label=qid)
     return out.blocks
 

@@ -79,18 +79,44 @@ class SharedRun:
         return f"{self.path}:{self.line}: {RUN_LENGTH}+ words match a source document: \"{self.words} ...\""
 
 
-def shared_runs(path: Path, runs: set[int], length: int = RUN_LENGTH) -> list[SharedRun]:
+def shared_runs(path: Path, runs: set[int], length: int = RUN_LENGTH,
+                kinds: Mapping[str, str | None] | None = None) -> list[SharedRun]:
     tokens = words_with_lines(path.read_text(encoding="utf-8"))
+    # Statute quoted under its citation is allowed here too, as in the sentence checks below.
+    quoted = _quoted_statute(path, tokens, source_kinds(course_root(path)) if kinds is None else kinds)
     found: list[SharedRun] = []
     i = 0
     while i <= len(tokens) - length:
         window = tuple(w for w, _ in tokens[i : i + length])
-        if hash(window) in runs:
+        if hash(window) in runs and not quoted.intersection(range(i, i + length)):
             found.append(SharedRun(path, tokens[i][1], " ".join(window)))
             i += length  # one report per overlapping stretch is enough to find it
         else:
             i += 1
     return found
+
+
+def _quoted_statute(path: Path, tokens: list[tuple[str, int]],
+                    kinds: Mapping[str, str | None]) -> set[int]:
+    """Indexes of the tokens that stand in statute quoted under an act's or regulations' citation."""
+    blocks = file_blocks(path) if path.suffix in (".md", ".yaml") else []
+    group_keys: dict[tuple, set] = {}
+    for block in blocks:
+        if block.quote:
+            group_keys.setdefault((block.path, block.quote), set()).update(block.keys)
+    skip: set[int] = set()
+    for block in blocks:
+        if not _quotable(block, kinds, group_keys):
+            continue
+        parts = [block.text] if block.quote else [m.group(0) for m in _QUOTED.finditer(block.text)]
+        for part in parts:
+            words = tuple(_WORD.findall(_APOSTROPHES.sub("", part.lower())))
+            n = len(words)
+            for i in range(len(tokens) - n + 1):
+                if n and tokens[i][1] >= block.line and tuple(w for w, _ in tokens[i:i + n]) == words:
+                    skip.update(range(i, i + n))
+                    break
+    return skip
 
 
 # --- close paraphrase -------------------------------------------------------------------------
