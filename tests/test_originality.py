@@ -24,8 +24,9 @@ def seeds() -> Seeds:
 def test_no_content_file_copies_a_source_document(seeds):
     runs = source_runs(SEEDS)
     # sources.yaml is the bibliography: its titles and addresses are meant to match what they cite.
+    # principles.yaml is section 1(1) of the 2017 Act word for word, as the legal review asked (A4).
     files = [p for folder in ("content", "quizzes", "scenarios") for p in sorted((REPO / folder).glob("*"))
-             if p.suffix in (".md", ".yaml") and p.name != "sources.yaml"]
+             if p.suffix in (".md", ".yaml") and p.name not in ("sources.yaml", "principles.yaml")]
     assert len(files) > 30
     copied = [str(run) for path in files for run in shared_runs(path, runs)]
     assert copied == [], f"{len(copied)} run(s) of {RUN_LENGTH}+ words match a source:\n" + "\n".join(copied)
