@@ -32,6 +32,22 @@ def test_no_content_file_copies_a_source_document(seeds):
     assert copied == [], f"{len(copied)} run(s) of {RUN_LENGTH}+ words match a source:\n" + "\n".join(copied)
 
 
+def test_the_command_leaves_out_the_bibliography_and_the_act_but_not_the_course(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    title = "promoting the education of looked after children and previously looked after children"
+    (seeds / "source.txt").write_text(f"See {title.capitalize()}, statutory guidance, 2018.")
+    (tmp_path / "content").mkdir()
+    bibliography = tmp_path / "content" / "sources.yaml"
+    bibliography.write_text(f'dfe-education:\n  title: "{title.capitalize()}"\n  kind: statutory-guidance\n')
+    principles = tmp_path / "content" / "principles.yaml"
+    principles.write_text(f"- key: education\n  text: {title}\n")
+    module = tmp_path / "content" / "education.md"
+    module.write_text(f"---\nid: education\n---\n\nWe follow {title} closely.\n")
+    found = originality.check_files([bibliography, principles, module], seeds, tmp_path)
+    assert [f.split(":")[0] for f in found] == ["content/education.md"]
+
+
 def test_the_checker_finds_a_copied_sentence(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()

@@ -30,6 +30,7 @@ from app.content.blocks import (Block, course_files, course_root, file_blocks, i
                                  markdown_blocks, source_kinds)
 
 RUN_LENGTH = 12
+NOT_COMPARED = ("sources.yaml", "principles.yaml")
 QUOTABLE_KINDS = ("act", "regulations")
 _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHES = re.compile(r"[’'`]")
@@ -330,6 +331,10 @@ def default_seed_dir() -> Path:
 
 def check_files(paths: Sequence[Path], seed_dir: Path, root: Path | None = None) -> list[str]:
     """Every exact run and close paraphrase in the files, as path:line: message."""
+    # Two files are meant to match what they name, and the course test leaves them out too:
+    # content/sources.yaml, the bibliography (a document's title and address), and
+    # content/principles.yaml, section 1(1) of the 2017 Act word for word (review A4).
+    paths = [p for p in paths if not (p.name in NOT_COMPARED and p.parent.name == "content")]
     if not paths:
         return []
     root = root or course_root(paths[0])
