@@ -8,6 +8,7 @@ import pytest
 from app import create_app
 from app.content import markdown as md
 from app.content.course import build_course
+from app.content.local import LocalFacts
 from app.content.problems import ContentInvalid
 from app.cli import check
 from tests.conftest import REPO
@@ -319,7 +320,7 @@ def test_a_citation_can_name_the_section_it_rests_on(course_copy):
          "[sufficiency duty](glossary.md#sufficiency-duty).{cite: children-act-1989, s20(8)} |")
     course, problems = build_course(course_copy)
     assert problems == []
-    assert "Children Act 1989, 1989, s20(8)</a>" in course.module("legal-framework").html
+    assert "Children Act 1989, 1989, s20(8)</a>" in course.module("legal-framework").html(LocalFacts(), "C")
 
 
 def test_a_source_kind_and_address_are_checked(course_copy):

@@ -23,6 +23,7 @@ from app.auth.passwords import hash_password
 from app.clock import now
 from app.content import markdown as md
 from app.content.course import build_course, split_front_matter
+from app.content.local import LocalFacts
 from app.extensions import db
 from app.models import Councillor, CouncillorRole, QuizAttempt
 from tests.conftest import PASSWORD, REPO, make_officer
@@ -359,7 +360,7 @@ def test_a_javascript_link_in_a_module_never_becomes_a_link(tmp_path):
     path.write_text(path.read_text() + "\n\n[click me](javascript:alert(1)) [again](JAVASCRIPT:alert(2))\n")
     course, problems = build_course(root)
     assert problems == []
-    html = str(course.module("glossary").html)
+    html = str(course.module("glossary").html(LocalFacts(), "C"))
     assert "[click me](javascript:alert(1))" in html  # left as plain text
     assert executable_markup(html) == [] and 'href="javascript' not in html.lower()
 

@@ -18,13 +18,13 @@ from markupsafe import Markup, escape
 from app.content import markdown as md
 from app.content import yamlsource
 from app.content.fields import Fields
+from app.content.local import LOCAL_TOPICS, LocalFacts, local_box_html, read_local_file
 from app.content.problems import ContentInvalid, Problem, Reporter
 
 LEVELS = {1: "Universal", 2: "Targeted", 3: "Specialist"}
 MODULE_KINDS = ("teaching", "reference")
 TEACHING_WORDS = (800, 2500)
 REQUIRED_SECTIONS = ("what-this-means-for-you", "questions-you-could-ask")
-LOCAL_TOPICS = ("care-population", "board", "local-offer", "pledge", "contacts")
 _LAW_AS_AT = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What kind of document a source is. The first four are primary sources of law.
@@ -55,27 +55,6 @@ class Principle:
 
 
 @dataclass(frozen=True)
-class Contact:
-    role: str
-    name: str
-    email: str | None
-
-
-@dataclass(frozen=True)
-class LocalFacts:
-    """The council's own facts (content/local.yaml); empty values fall back to national figures."""
-
-    children_in_care: int | None = None
-    care_leavers: int | None = None
-    figures_as_at: str | None = None
-    board_name: str | None = None
-    board_meets: str | None = None
-    local_offer_url: str | None = None
-    pledge_url: str | None = None
-    contacts: tuple[Contact, ...] = ()
-
-
-@dataclass(frozen=True)
 class Heading:
     level: int
     anchor: str
@@ -94,11 +73,18 @@ class Module:
     law_as_at: str
     sources: tuple[str, ...]
     learning_outcomes: tuple[str, ...]
-    html: Markup
+    # The HTML, cut where the council's own facts go: html, topic, html, topic, ..., html.
+    body: tuple[str, ...]
     headings: tuple[Heading, ...]
     word_count: int
     fingerprint: str
     path: str
+
+    def html(self, local: LocalFacts, council: str) -> Markup:
+        """The module's HTML with its "In <council>" boxes filled from local."""
+        parts = [part if i % 2 == 0 else local_box_html(local, council, part)
+                 for i, part in enumerate(self.body)]
+        return Markup("".join(parts))  # nosec B704 - body sanitised by nh3; local_box_html escapes
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -130,7 +116,6 @@ class Course:
     root: Path
     sources: Mapping[str, Source]
     principles: tuple[Principle, ...]
-    local: LocalFacts
     modules: tuple[Module, ...]
     modules_by_id: Mapping[str, Module]
     extras: Mapping[str, Any] = field(default_factory=dict)
@@ -161,7 +146,6 @@ class CourseBuilder:
         self.problems: list[Problem] = []
         self.sources: dict[str, Source] = {}
         self.principles: list[Principle] = []
-        self.local = LocalFacts()
         self.modules: dict[str, Module] = {}
         self.extras: dict[str, Any] = {}
 
@@ -193,7 +177,6 @@ class CourseBuilder:
             root=self.root,
             sources=MappingProxyType(dict(self.sources)),
             principles=tuple(self.principles),
-            local=self.local,
             modules=modules,
             modules_by_id=MappingProxyType({m.id: m for m in modules}),
             extras=MappingProxyType(dict(self.extras)),
@@ -251,94 +234,14 @@ def load_principles(b: CourseBuilder) -> None:
 
 
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 
 def load_local(b: CourseBuilder) -> None:
+    # Checked here so that 'content check' and start-up refuse a bad file; the facts themselves
+    # are read when a page is drawn (app.content.local), so edits show without a restart.
     path = b.root / "content" / "local.yaml"
-    data = b.read_yaml(path, required=False)
-    if data is None:
-        return
-    report = b.reporter(path)
-    f = Fields(data, report, where="local.yaml")
-    f.unknown_keys({"children_in_care", "care_leavers", "figures_as_at", "board",
-                    "local_offer_url", "pledge_url", "contacts"})
-    board = Fields(data.get("board") or {}, report, where="board") if f.ok else None
-
-    def url(key: str) -> str | None:
-        value = f.text(key, required=False)
-        if value and not _URL.match(value):
-            report(f.line_of(key), f"'{key}' must be a web address starting https:// or http://")
-            return None
-        return value
-
-    contacts = []
-    for line, item in f.items("contacts", required=False):
-        c = Fields(item, report, where="contact")
-        role, name, email = c.text("role"), c.text("name"), c.text("email", required=False)
-        if email and not _EMAIL.match(email):
-            report(c.line_of("email"), f"contact email {email!r} is not an email address")
-            email = None
-        if role and name:
-            contacts.append(Contact(role, name, email))
-    b.local = LocalFacts(
-        children_in_care=f.integer("children_in_care", required=False, minimum=0),
-        care_leavers=f.integer("care_leavers", required=False, minimum=0),
-        figures_as_at=f.text("figures_as_at", required=False),
-        board_name=board.text("name", required=False) if board else None,
-        board_meets=board.text("meets", required=False) if board else None,
-        local_offer_url=url("local_offer_url"),
-        pledge_url=url("pledge_url"),
-        contacts=tuple(contacts),
-    )
-
-
-def local_box_html(local: LocalFacts, council: str, topic: str) -> str:
-    """The 'In our council' box; every value is escaped because officers write local.yaml."""
-    c = escape(council)
-
-    def link(url: str, text: str) -> str:
-        return f'<a class="govuk-link" href="{escape(url)}">{escape(text)}</a>'
-
-    if topic == "care-population":
-        if local.children_in_care is not None:
-            when = f" on {escape(local.figures_as_at)}" if local.figures_as_at else ""
-            text = f"{c} looked after {local.children_in_care:,} children{when}."
-            if local.care_leavers is not None:
-                text += f" It was supporting {local.care_leavers:,} care leavers."
-        else:
-            text = ("Nationally, 81,770 children were looked after in England on 31 March 2025 "
-                    "(Department for Education, 2025). Ask officers for the council's own figure "
-                    "and how it has changed.")
-    elif topic == "board":
-        if local.board_name:
-            meets = f" It meets {escape(local.board_meets)}." if local.board_meets else ""
-            text = f"Here, corporate parenting is led by the {escape(local.board_name)}.{meets}"
-        else:
-            text = ("Ask democratic services which board or panel leads corporate parenting here, "
-                    "who sits on it and when it meets.")
-    elif topic == "local-offer":
-        text = (f"Read {c}'s {link(local.local_offer_url, 'local offer for care leavers')}."
-                if local.local_offer_url else
-                "Every council must publish a local offer for care leavers. Ask officers for ours.")
-    elif topic == "pledge":
-        text = (f"Read {c}'s {link(local.pledge_url, 'pledge to children in care')}."
-                if local.pledge_url else
-                "Ask whether the council has a pledge or promise to its children in care, and "
-                "who wrote it with the children.")
-    elif topic == "contacts":
-        if local.contacts:
-            items = "".join(
-                f"<li>{escape(x.role)}: {escape(x.name)}"
-                + (f', <a class="govuk-link" href="mailto:{escape(x.email)}">{escape(x.email)}</a>'
-                   if x.email else "") + "</li>" for x in local.contacts)
-            return (f'<div class="govuk-inset-text app-local"><p class="govuk-body govuk-!-font-weight-bold">'
-                    f'In {c}</p><ul class="govuk-list">{items}</ul></div>')
-        text = "Ask democratic services for the names of the people who lead this work here."
-    else:
-        return ""
-    return (f'<div class="govuk-inset-text app-local"><p class="govuk-body govuk-!-font-weight-bold">'
-            f'In {c}</p><p class="govuk-body">{text}</p></div>')
+    _facts, problems = read_local_file(path, b.rel(path))
+    b.problems.extend(problems)
 
 
 # --- modules -----------------------------------------------------------------------------------
@@ -403,6 +306,10 @@ def _validate_body(b: CourseBuilder, draft: _ModuleDraft, module_id: str, kind: 
                    anchors_by_module: dict[str, frozenset[str]]) -> int:
     report = b.reporter(draft.path, line_offset=draft.offset + 1)
     words = len(md.plain_text(draft.tokens).split())
+    for number, text in enumerate(draft.text.split("\n"), start=1):
+        if md.SLOT_MARK in text:
+            report(number - 1, "the text holds the private-use character U+E000, which the course "
+                               "keeps for its own use: delete it")
     for token, line in md.walk(draft.tokens):
         line = line or 0
         if token.type == "heading_open" and token.tag == "h1":
@@ -474,14 +381,12 @@ def load_modules(b: CourseBuilder) -> None:
             seen[module_id] = draft.rel
         ids[id(draft)] = module_id
     anchors = {ids[id(d)]: frozenset(h.anchor for h in d.headings) for d in drafts if ids[id(d)]}
-    local, council = b.local, b.council_name
 
     def cite_label(key: str) -> str:
         s = b.sources.get(key)
         return f"{s.short}{', ' + str(s.year) if s and s.year else ''}" if s else key
 
-    context = md.RenderContext(cite_label=cite_label,
-                               local_box=lambda topic: local_box_html(local, council, topic))
+    context = md.RenderContext(cite_label=cite_label, local_box=md.local_slot)
     for draft in drafts:
         module_id = ids[id(draft)]
         report = b.reporter(draft.path, line_offset=1)
@@ -506,7 +411,7 @@ def load_modules(b: CourseBuilder) -> None:
             id=module_id, title=title, summary=summary, order=order, kind=kind,
             levels=levels, minutes=minutes, law_as_at=law_as_at, sources=sources,
             learning_outcomes=outcomes,
-            html=Markup(md.render_tokens(draft.tokens, context)),  # nosec B704 - render_tokens sanitises with nh3
+            body=md.split_local_slots(md.render_tokens(draft.tokens, context)),
             headings=draft.headings, word_count=words,
             fingerprint=hashlib.sha256(draft.text.encode()).hexdigest(), path=draft.rel)
 

@@ -97,6 +97,21 @@ def _add_classes(state: StateCore) -> None:
     visit(state.tokens)
 
 
+# Where a module's {local: topic} box goes, kept through sanitising as text no content can hold
+# (content check refuses the private-use character), then cut out: see Module.html.
+SLOT_MARK = "\ue000"
+_SLOT = re.compile(SLOT_MARK + r"([a-z0-9-]+)" + SLOT_MARK)
+
+
+def local_slot(topic: str) -> str:
+    return f"{SLOT_MARK}{topic}{SLOT_MARK}" if re.fullmatch(r"[a-z0-9-]+", topic) else ""
+
+
+def split_local_slots(html: str) -> tuple[str, ...]:
+    """html, topic, html, topic, ..., html."""
+    return tuple(_SLOT.split(html))
+
+
 @dataclass
 class RenderContext:
     """What rendering needs from the rest of the course."""

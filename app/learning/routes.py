@@ -3,7 +3,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.auth.access import signed_in
-from app.content import current_course
+from app.content import current_course, module_html
 from app.learning import bp, progress
 
 
@@ -31,7 +31,7 @@ def module(module_id: str):
     position = course.modules.index(module)
     previous = course.modules[position - 1] if position > 0 else None
     following = course.modules[position + 1] if position + 1 < len(course.modules) else None
-    return render_template("learning/module.html", module=module, status=status,
+    return render_template("learning/module.html", module=module, body=module_html(module), status=status,
                            previous=previous, following=following, form=FlaskForm())
 
 
