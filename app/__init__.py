@@ -45,9 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_content(app)
 
-    from app import (auth, certificates, checklists, learning, mail, main, officers, quizzes,
+    from app import (auth, certificates, checklists, govuk, learning, mail, main, officers, quizzes,
                      scenarios, security)
 
+    govuk.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     mail.init_app(app)
