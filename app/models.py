@@ -242,6 +242,21 @@ class Certificate(db.Model):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 
+class ChangesAcknowledgement(db.Model):
+    """A member confirmed they read "what has changed" since a certificate: one per certificate.
+
+    Its own table (not an audit-log entry) because certificate eligibility depends on it, and an
+    audit retention policy must never change who may be certified."""
+
+    __tablename__ = "changes_acknowledgements"
+    __table_args__ = (UniqueConstraint("person_id", "certificate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"))
+    acknowledged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ReminderSent(db.Model):
     """A reminder step sent to a member, so that no step is ever sent twice."""
 

@@ -111,8 +111,8 @@ def test_tampered_link_is_refused(client):
 def test_invited_councillor_sets_a_password_and_signs_in(app, client, auth):
     person_id = make_councillor(app, email="new.member@example.gov.uk", password=None)
     with app.test_request_context():
-        from app.auth.routes import invite
-        invite(db.session.get(Person, person_id))
+        from app.officers.invitations import send_invitation
+        send_invitation(db.session.get(Person, person_id))
         db.session.commit()
     email = last_email(app, "new.member@example.gov.uk")
     assert "corporate parent" in email.body

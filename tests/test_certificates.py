@@ -16,8 +16,8 @@ from app.certificates.pdf import CertificateText, render
 from app.certificates.status import Status, training_record
 from app.content import current_course
 from app.extensions import db
-from app.models import (AuditEvent, Certificate, ChecklistAnswer, Councillor, Election, ModuleRead, QuizAttempt,
-                        ScenarioRun)
+from app.models import (AuditEvent, Certificate, ChangesAcknowledgement, ChecklistAnswer, Councillor, Election,
+                        ModuleRead, QuizAttempt, ScenarioRun)
 from tests.conftest import REPO, make_councillor
 
 TODAY = date(2026, 11, 22)
@@ -467,6 +467,7 @@ def test_an_overdue_member_refreshes_and_both_cycles_are_kept(app, client, auth,
     assert client.post("/refresher/changes").status_code == 303
     client.post("/refresher/changes")   # twice: still one confirmation
     with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ChangesAcknowledgement)) == 1
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.action == CHANGES_ACKNOWLEDGED)) == 1
 

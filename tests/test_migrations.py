@@ -31,3 +31,32 @@ def test_upgrade_from_empty_matches_the_models(database_url):
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_changes_confirmations_move_out_of_the_audit_log(database_url):
+    """A member who confirmed "what has changed" before 0004 is still counted as having done so."""
+    app = _fresh_app(database_url)
+    with app.app_context():
+        upgrade(revision="0003_report_indexes")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO people (id, kind, name, email, active, session_version, created_at, failed_sign_ins)"
+                " VALUES (1, 'councillor', 'A', 'a@example.gov.uk', true, 1, '2026-01-01', 0),"
+                " (2, 'councillor', 'B', 'b@example.gov.uk', true, 1, '2026-01-01', 0)")
+            connection.exec_driver_sql(
+                "INSERT INTO certificates (id, person_id, pathway_id, level, completed_on, refresher_due, code, how,"
+                " issued_at) VALUES (7, 1, 'induction', 1, '2024-01-10', '2026-01-10', 'CODE1', 'online',"
+                " '2024-01-10')")
+            connection.exec_driver_sql(
+                "INSERT INTO audit_events (actor_id, action, target_person_id, detail, at) VALUES"
+                " (1, 'refresher.changes-acknowledged', 1, '{\"certificate_id\": 7}', '2026-02-01'),"
+                " (1, 'refresher.changes-acknowledged', 1, '{\"certificate_id\": 7}', '2026-02-02'),"
+                " (2, 'refresher.changes-acknowledged', 2, '{\"certificate_id\": 7}', '2026-02-03')")
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT person_id, certificate_id FROM changes_acknowledgements").all()
+        # Once per certificate, and only for the certificate's own member.
+        assert [tuple(r) for r in rows] == [(1, 7)]
+        downgrade(revision="base")
+        db.engine.dispose()

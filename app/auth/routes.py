@@ -182,11 +182,3 @@ def password_reset(token: str):
 def accept_invitation(token: str):
     return _set_password(token, tokens.INVITATION, current_app.config["INVITATION_MAX_AGE"],
                          "auth/accept_invitation.html")
-
-
-def invite(person: Person) -> None:
-    """Email a person a link to set their password and sign in for the first time."""
-    link = url_for("auth.accept_invitation", token=tokens.make_token(person, tokens.INVITATION),
-                   _external=True)
-    send(person.email, f"You are invited to {current_app.config['SERVICE_NAME']}",
-         render_template("auth/email/invitation.txt", person=person, link=link))

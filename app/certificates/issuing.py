@@ -20,7 +20,7 @@ from app.certificates.pathways import (CHANGES_ACKNOWLEDGED, Cycle, Pathway, Pat
 from app.certificates.status import Status, TrainingRecord, training_record
 from app.content import current_course
 from app.extensions import db
-from app.models import AuditEvent, Certificate, Councillor, Election, Person, utcnow
+from app.models import Certificate, ChangesAcknowledgement, Councillor, Election, Person, utcnow
 
 
 class CertificateError(ValueError):
@@ -234,9 +234,10 @@ def changes_since(person_id: int, since: date, level: int) -> list[Change]:
 
 def acknowledge_changes(person: Councillor, certificate_id: int) -> bool:
     """Record that the member has read what changed in this cycle; False if they already had."""
-    details = db.session.scalars(select(AuditEvent.detail).where(
-        AuditEvent.target_person_id == person.id, AuditEvent.action == CHANGES_ACKNOWLEDGED))
-    if any(isinstance(d, dict) and d.get("certificate_id") == certificate_id for d in details):
+    try:
+        with db.session.begin_nested():
+            db.session.add(ChangesAcknowledgement(person_id=person.id, certificate_id=certificate_id))
+    except IntegrityError:
         return False
     audit.record(CHANGES_ACKNOWLEDGED, person.id, actor_id=person.id, certificate_id=certificate_id)
     db.session.commit()

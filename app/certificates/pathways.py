@@ -343,7 +343,7 @@ def load_evidence(person_id: int) -> Evidence:
     from sqlalchemy import select
 
     from app.extensions import db
-    from app.models import AuditEvent, ChecklistAnswer, ModuleRead, QuizAttempt, ScenarioRun
+    from app.models import ChangesAcknowledgement, ChecklistAnswer, ModuleRead, QuizAttempt, ScenarioRun
 
     reads = frozenset(db.session.scalars(select(ModuleRead.module_id).where(ModuleRead.person_id == person_id)))
     answered = frozenset(db.session.scalars(
@@ -357,17 +357,16 @@ def load_evidence(person_id: int) -> Evidence:
         select(ScenarioRun.scenario_id, ScenarioRun.finished_at)
         .where(ScenarioRun.person_id == person_id, ScenarioRun.status == "finished",
                ScenarioRun.finished_at.is_not(None))).all()
-    acks = db.session.scalars(
-        select(AuditEvent.detail).where(AuditEvent.target_person_id == person_id,
-                                        AuditEvent.action == CHANGES_ACKNOWLEDGED)).all()
+    acknowledged = frozenset(db.session.scalars(select(ChangesAcknowledgement.certificate_id)
+                                                .where(ChangesAcknowledgement.person_id == person_id)))
     return Evidence(
         reads=reads, answered=answered,
         assessments=tuple(AssessmentResult(at.date(), score or 0, bool(ok), tuple(ids or ()))
                           for at, score, ok, ids in attempts),
         runs=tuple(FinishedRun(sid, at.date()) for sid, at in runs),
-        acknowledged=frozenset(d.get("certificate_id") for d in acks if isinstance(d, dict)))
+        acknowledged=acknowledged)
 
 
-# The member's confirmation that they read "what has changed": kept in the audit log, which already
-# records who did what and when, so no new table is needed.
+# The audit action written when a member confirms they read "what has changed" (the confirmation
+# itself is a row in changes_acknowledgements).
 CHANGES_ACKNOWLEDGED = "refresher.changes-acknowledged"

@@ -1,19 +1,22 @@
-"""Certificate routes: a member's certificates, verification, and the officers' records."""
+"""Certificate routes: a member's certificates and public verification.
+
+The officers' certificate and election pages are in app/officers/certificate_routes.py."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from app import clock
-from app.auth.access import councillor, officer, public
-from app.certificates import bp, codes, issuing, pdf
-from app.certificates.dates import add_months, due_date_calendar, long_date
-from app.certificates.forms import ConfirmForm, ElectionForm, FaceToFaceForm, IssueForm, RevokeForm, VerifyForm
+from app.auth.access import councillor, public
+from app.certificates import bp, codes, issuing
+from app.certificates.display import pathway_name, pdf_response
+from app.certificates.dates import due_date_calendar, long_date
+from app.certificates.forms import ConfirmForm, IssueForm, VerifyForm
 from app.content import current_course
 from app.extensions import db, limiter
-from app.models import Certificate, Councillor, Election
+from app.models import Certificate
 
 VERIFY_LIMIT = "30 per minute"
 
@@ -26,12 +29,6 @@ def _long_date(value):
 @bp.app_template_global("certificate_code")
 def _certificate_code(code: str) -> str:
     return codes.display(code)
-
-
-def pathway_name(pathway_id: str, level: int | None = None) -> str:
-    pathway = current_course().pathways.get(pathway_id)
-    title = pathway.title if pathway else pathway_id
-    return f"{title} (level {level})" if level else title
 
 
 def _target_url(target: str | None) -> str | None:
@@ -101,28 +98,13 @@ def issue():
     return redirect(url_for("learning.my_training", _anchor="certificate"), 303)
 
 
-def _pdf_response(certificate: Certificate):
-    text = pdf.CertificateText(
-        council=current_app.config["COUNCIL_NAME"], member=certificate.person.name,
-        pathway=pathway_name(certificate.pathway_id, certificate.level),
-        completed_on=certificate.completed_on, refresher_due=certificate.refresher_due,
-        score_percent=certificate.score_percent, code=certificate.code,
-        verify_url=url_for("certificates.verify", code=certificate.code, _external=True),
-        face_to_face=certificate.how == "face-to-face")
-    response = make_response(pdf.render(text))
-    response.headers["Content-Type"] = "application/pdf"
-    filename = f"certificate-{certificate.pathway_id}-{certificate.completed_on.isoformat()}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.route("/certificates/<int:certificate_id>.pdf")
 @councillor
 def download(certificate_id: int):
     certificate = _own_certificate_or_404(certificate_id)
     if certificate.revoked_at is not None:
         abort(404)
-    return _pdf_response(certificate)
+    return pdf_response(certificate)
 
 
 @bp.route("/my-training/due-date.ics")
@@ -190,100 +172,3 @@ def verify(code: str):
     return render_template("certificates/verify.html", certificate=certificate,
                            status=issuing.certificate_status(certificate),
                            pathway=pathway_name(certificate.pathway_id, certificate.level))
-
-
-# --- officers -------------------------------------------------------------------------------------
-
-@bp.route("/officers/certificates")
-@officer
-def officer_list():
-    certificates = db.session.scalars(
-        select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(500)).all()
-    return render_template("certificates/officer_list.html", certificates=certificates,
-                           pathway_name=pathway_name, certificate_status=issuing.certificate_status)
-
-
-def _councillor_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Councillor.id, Councillor.name, Councillor.email)
-                              .where(Councillor.active.is_(True)).order_by(Councillor.name)).all()
-    return [(str(pid), f"{name} ({email})") for pid, name, email in rows]
-
-
-@bp.route("/officers/certificates/record", methods=["GET", "POST"])
-@officer
-def record():
-    form = FaceToFaceForm()
-    members = [("", "Choose a councillor")] + _councillor_choices()
-    pathways = current_course().pathways.pathways
-    errors: list[tuple[str, str]] = []
-    if form.validate_on_submit():
-        member = db.session.get(Councillor, int(form.member.data)) if form.member.data.isdigit() else None
-        try:
-            certificate, created = issuing.record_face_to_face(
-                member.email if member else "", form.pathway.data, form.date_value, current_user.id)
-        except issuing.CertificateError as exc:
-            field = {"member": "member", "pathway": "pathway", "completed_on": "day"}.get(exc.field, "member")
-            errors.append((field, exc.message))
-        else:
-            verb = "Recorded" if created else "Already recorded:"
-            flash(f"{verb} {pathway_name(certificate.pathway_id, certificate.level)} for "
-                  f"{certificate.person.name}, completed on {long_date(certificate.completed_on)}. "
-                  f"Refresher due by {long_date(certificate.refresher_due)}.", "success")
-            return redirect(url_for("certificates.officer_list"), 303)
-    elif form.is_submitted():
-        errors = form.extra_errors()
-    status = 400 if form.is_submitted() else 200
-    return render_template("certificates/record.html", form=form, errors=errors, members=members,
-                           pathway_choices=[(p.id, p.name, p.summary) for p in pathways]), status
-
-
-def _certificate_or_404(certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None:
-        abort(404)
-    return certificate
-
-
-@bp.route("/officers/certificates/<int:certificate_id>.pdf")
-@officer
-def officer_download(certificate_id: int):
-    return _pdf_response(_certificate_or_404(certificate_id))
-
-
-@bp.route("/officers/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
-@officer
-def revoke(certificate_id: int):
-    certificate = _certificate_or_404(certificate_id)
-    if certificate.revoked_at is not None:
-        flash("That certificate is already revoked.", "info")
-        return redirect(url_for("certificates.officer_list"), 303)
-    form = RevokeForm()
-    if form.validate_on_submit():
-        issuing.revoke(certificate, form.reason.data, current_user.id)
-        flash(f"The certificate {codes.display(certificate.code)} is revoked.", "success")
-        return redirect(url_for("certificates.officer_list"), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template("certificates/revoke.html", form=form, certificate=certificate,
-                           pathway=pathway_name(certificate.pathway_id, certificate.level)), status
-
-
-@bp.route("/officers/elections", methods=["GET", "POST"])
-@officer
-def elections():
-    form = ElectionForm()
-    if form.validate_on_submit():
-        election, created = issuing.record_election(form.date_value, int(form.induction_months.data),
-                                                    current_user.id, form.apply_to_all.data)
-        flash(f"{'Recorded' if created else 'Updated'} the election on {long_date(election.held_on)}: "
-              f"members elected then must finish induction within {election.induction_months} months.",
-              "success")
-        return redirect(url_for("certificates.elections"), 303)
-    errors = form.extra_errors() if form.is_submitted() else []
-    rows = db.session.scalars(select(Election).order_by(Election.held_on.desc())).all()
-    counts = dict(db.session.execute(
-        select(Councillor.elected_on, db.func.count()).where(Councillor.active.is_(True))
-        .group_by(Councillor.elected_on)).all())
-    status = 400 if form.is_submitted() else 200
-    return render_template("certificates/elections.html", form=form, errors=errors, elections=rows,
-                           counts=counts, induction_due=lambda e: add_months(e.held_on, e.induction_months)), status
-

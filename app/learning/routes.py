@@ -1,10 +1,12 @@
-from flask import abort, flash, redirect, render_template, url_for
+import json
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from app.auth.access import signed_in
+from app.auth.access import councillor, signed_in
 from app.content import current_course, module_html
-from app.learning import bp, progress
+from app.learning import bp, my_data, progress
 
 
 @bp.route("/my-training")
@@ -52,3 +54,12 @@ def mark_unread(module_id: str):
     progress.mark_unread(current_user, module)
     flash(f"‘{module.title}’ is marked as not read.", "success")
     return redirect(url_for("learning.module", module_id=module.id))
+
+
+@bp.route("/my-training/my-data.json")
+@councillor
+def my_data_download():
+    data = my_data.member_data(current_user, current_app.config["COUNCIL_NAME"])
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="my-training-data.json"'})

@@ -1,4 +1,5 @@
-"""Councillors as democratic services keep them: add, edit, roles, deactivate, invite.
+"""Councillors as democratic services keep them: add, edit, roles, deactivate (invitations are
+in invitations.py).
 
 Each function that completes an officer's action commits it together with its audit entry, so a
 change is saved with its record or not at all. Audit details hold field names and role keys,
@@ -15,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.extensions import db
-from app.models import ROLE_LABELS, Councillor, CouncillorRole, Person, utcnow
+from app.models import ROLE_LABELS, Councillor, CouncillorRole, Person
 
 
 class EmailTaken(Exception):
@@ -146,51 +147,8 @@ def reactivate(member: Councillor) -> bool:
     return True
 
 
-def can_be_invited(member: Councillor) -> bool:
-    return member.active and member.erased_at is None and member.last_signed_in_at is None
-
-
-def invite(member: Councillor) -> bool:
-    """Send (or send again) the invitation email; returns False if they cannot be invited."""
-    from app.auth.routes import invite as send_invitation
-
-    if not can_be_invited(member):
-        return False
-    resend = member.invited_at is not None
-    send_invitation(member)
-    member.invited_at = utcnow()
-    audit.record("member.invited", member.id, resend=resend)
-    db.session.commit()
-    return True
-
-
-_NOT_YET_INVITED = (Councillor.active.is_(True), Councillor.erased_at.is_(None),
-                    Councillor.invited_at.is_(None), Councillor.last_signed_in_at.is_(None))
-
-
-def not_yet_invited() -> list[Councillor]:
-    return list(db.session.scalars(select(Councillor).where(*_NOT_YET_INVITED).order_by(Councillor.id)))
-
-
-def count_not_yet_invited() -> int:
-    return db.session.scalar(select(func.count()).select_from(Councillor).where(*_NOT_YET_INVITED))
-
-
 def count_active() -> int:
     return db.session.scalar(select(func.count()).select_from(Councillor).where(Councillor.active.is_(True)))
-
-
-def invite_everyone_not_yet_invited() -> int:
-    """Invite every active member never invited; one transaction, one audit entry each."""
-    from app.auth.routes import invite as send_invitation
-
-    members = not_yet_invited()
-    for member in members:
-        send_invitation(member)
-        member.invited_at = utcnow()
-        audit.record("member.invited", member.id, resend=False, bulk=True)
-    db.session.commit()
-    return len(members)
 
 
 def list_members(show: str = "active", page: int = 1, per_page: int = 200) -> tuple[list[Councillor], int]:

@@ -1,10 +1,11 @@
 """The officer area: members, the election import, the completion report, exports, the audit log.
 
+Certificates and elections are in certificate_routes.py, on the same blueprint (URLs /officers/...).
+
 Views stay thin: the work is done by the plain modules beside this one.
 """
 from __future__ import annotations
 
-import json
 
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
@@ -14,26 +15,26 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import audit
-from app.auth.access import councillor, officer
+from app.auth.access import officer
 from app.content import current_course
 from app.extensions import db
 from app.models import ROLE_LABELS, Councillor, OutboxMessage
-from app.officers import (audit_log, bp, charts, erasure, exports, importer, member_record,
-                          members, my_data)
+from app.officers import (audit_log, bp, charts, erasure, exports, importer, invitations, member_record,
+                          members)
 from app.officers import report as report_module
 from app.officers.forms import EraseForm, ImportConfirmForm, ImportUploadForm, MemberForm
 
 SHOW_OPTIONS = {"active": "Active members", "inactive": "Deactivated members", "all": "All members"}
 
 
-@bp.route("/officers/")
+@bp.route("/")
 @officer
 def index():
     return render_template("officers/index.html", active=members.count_active(),
-                           not_invited=members.count_not_yet_invited())
+                           not_invited=invitations.count_not_yet_invited())
 
 
-@bp.route("/officers/outbox")
+@bp.route("/outbox")
 @officer
 def outbox():
     if current_app.config.get("MAIL_SERVER") and not current_app.config.get("DEMO_MODE"):
@@ -57,7 +58,7 @@ def _details(form: MemberForm) -> members.MemberDetails:
                                  roles=tuple(form.roles.data))
 
 
-@bp.route("/officers/members")
+@bp.route("/members")
 @officer
 def member_list():
     show = request.args.get("show", "active")
@@ -68,12 +69,12 @@ def member_list():
     shown, pages = members.list_members(show, page)
     page = min(max(page, 1), pages)
     return render_template("officers/members.html", members=shown, show=show, page=page, pages=pages,
-                           show_options=SHOW_OPTIONS, not_invited=members.count_not_yet_invited(),
+                           show_options=SHOW_OPTIONS, not_invited=invitations.count_not_yet_invited(),
                            page_url=lambda n: url_for("officers.member_list", show=show, page=n),
                            form=FlaskForm())
 
 
-@bp.route("/officers/members/new", methods=["GET", "POST"])
+@bp.route("/members/new", methods=["GET", "POST"])
 @officer
 def member_new():
     form = MemberForm()
@@ -90,7 +91,7 @@ def member_new():
     return render_template("officers/member_form.html", form=form, member=None), (400 if form.errors else 200)
 
 
-@bp.route("/officers/members/<int:member_id>")
+@bp.route("/members/<int:member_id>")
 @officer
 def member(member_id: int):
     member = _member_or_404(member_id)
@@ -98,7 +99,7 @@ def member(member_id: int):
     return render_template("officers/member.html", member=member, record=record, form=FlaskForm())
 
 
-@bp.route("/officers/members/<int:member_id>/edit", methods=["GET", "POST"])
+@bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
 @officer
 def member_edit(member_id: int):
     member = _member_or_404(member_id)
@@ -121,7 +122,7 @@ def member_edit(member_id: int):
     return render_template("officers/member_form.html", form=form, member=member), (400 if form.errors else 200)
 
 
-@bp.route("/officers/members/<int:member_id>/deactivate", methods=["GET", "POST"])
+@bp.route("/members/<int:member_id>/deactivate", methods=["GET", "POST"])
 @officer
 def member_deactivate(member_id: int):
     member = _member_or_404(member_id)
@@ -137,7 +138,7 @@ def member_deactivate(member_id: int):
     return render_template("officers/deactivate.html", member=member, form=form)
 
 
-@bp.route("/officers/members/<int:member_id>/reactivate", methods=["POST"])
+@bp.route("/members/<int:member_id>/reactivate", methods=["POST"])
 @officer
 def member_reactivate(member_id: int):
     member = _member_or_404(member_id)
@@ -148,32 +149,32 @@ def member_reactivate(member_id: int):
     return redirect(url_for("officers.member", member_id=member.id))
 
 
-@bp.route("/officers/members/<int:member_id>/invite", methods=["POST"])
+@bp.route("/members/<int:member_id>/invite", methods=["POST"])
 @officer
 def member_invite(member_id: int):
     member = _member_or_404(member_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     resend = member.invited_at is not None
-    if members.invite(member):
+    if invitations.invite(member):
         flash(f"An invitation has been {'sent again' if resend else 'sent'} to {member.email}.", "success")
     else:
         flash("No invitation was sent: the member has already signed in, or is not active.", "info")
     return redirect(url_for("officers.member", member_id=member.id))
 
 
-@bp.route("/officers/members/invite-all", methods=["POST"])
+@bp.route("/members/invite-all", methods=["POST"])
 @officer
 def invite_all():
     if not FlaskForm().validate_on_submit():
         abort(400)
-    count = members.invite_everyone_not_yet_invited()
+    count = invitations.invite_everyone_not_yet_invited()
     flash(f"Invitations sent to {count} member{'' if count == 1 else 's'}." if count
           else "Everyone active has already been invited.", "success")
     return redirect(url_for("officers.member_list"))
 
 
-@bp.route("/officers/members/<int:member_id>/erase", methods=["GET", "POST"])
+@bp.route("/members/<int:member_id>/erase", methods=["GET", "POST"])
 @officer
 def member_erase(member_id: int):
     member = _member_or_404(member_id)
@@ -207,7 +208,7 @@ def too_large(error):
                            body="Choose a smaller file and try again.", code=413), 413
 
 
-@bp.route("/officers/members/import", methods=["GET", "POST"])
+@bp.route("/members/import", methods=["GET", "POST"])
 @officer
 def member_import():
     if request.method == "GET":
@@ -259,7 +260,7 @@ def _confirm_import():
 
 # --- the audit log -------------------------------------------------------------------------------
 
-@bp.route("/officers/audit")
+@bp.route("/audit")
 @officer
 def audit_events():
     filters, errors = audit_log.parse_filters(request.args)
@@ -272,23 +273,12 @@ def audit_events():
     ), (400 if errors else 200)
 
 
-# --- a member's own data -------------------------------------------------------------------------
-
-@bp.route("/my-training/my-data.json")
-@councillor
-def my_data_download():
-    data = my_data.member_data(current_user, current_app.config["COUNCIL_NAME"])
-    body = json.dumps(data, indent=2, ensure_ascii=False)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="my-training-data.json"'})
-
-
 # --- the completion report and its exports -------------------------------------------------------
 
 REPORT_PER_PAGE = 200
 
 
-@bp.route("/officers/report")
+@bp.route("/report")
 @officer
 def report():
     filters, errors = report_module.parse_filters(request.args)
@@ -313,7 +303,7 @@ def report():
     ), (400 if errors else 200)
 
 
-@bp.route("/officers/report.<fmt>")
+@bp.route("/report.<fmt>")
 @officer
 def report_export(fmt: str):
     if fmt not in exports.RENDERERS:

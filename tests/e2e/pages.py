@@ -414,19 +414,19 @@ def _audit(browser, server):
     browser.get("/officers/audit")
 
 
-@page("certificates (officers)", "certificates.officer_list", account=OFFICER)
+@page("certificates (officers)", "officers.certificates", account=OFFICER)
 def _officer_certificates(browser, server):
     browser.get("/officers/certificates")
 
 
-@page("record a certificate with errors", "certificates.record", account=OFFICER)
+@page("record a certificate with errors", "officers.record_certificate", account=OFFICER)
 def _record_errors(browser, server):
     browser.get("/officers/certificates/record")
     browser.submit()
     assert browser.has(".govuk-error-summary")
 
 
-@page("elections", "certificates.elections", account=OFFICER)
+@page("elections", "officers.elections", account=OFFICER)
 def _elections(browser, server):
     browser.get("/officers/elections")
 

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import (ROLE_LABELS, AuditEvent, Certificate, ChecklistAnswer, Councillor,
-                        ModuleRead, QuizAttempt, ReminderSent, ScenarioRun)
+from app.models import (ROLE_LABELS, AuditEvent, Certificate, ChangesAcknowledgement, ChecklistAnswer,
+                        Councillor, ModuleRead, QuizAttempt, ReminderSent, ScenarioRun)
 
 
 def _plain(value):
@@ -53,6 +53,8 @@ def member_data(member: Councillor, council_name: str) -> dict:
                                                  "refresher_due", "score_percent", "code", "how",
                                                  "issued_at", "revoked_at", "revoked_reason"),
                               Certificate.completed_on),
+        "changes_read": _rows(ChangesAcknowledgement, pid, ("certificate_id", "acknowledged_at"),
+                              ChangesAcknowledgement.acknowledged_at),
         "reminders_sent": _rows(ReminderSent, pid, ("step", "sent_at"), ReminderSent.sent_at),
         # What officers did to your record: the action and when, not which officer.
         "record_changes": [{"action": e.action, "at": _plain(e.at)} for e in db.session.scalars(

@@ -1,0 +1,59 @@
+"""Inviting councillors: the email with a link to set a password, sent one by one or to all
+members not yet invited. Each send is audited and committed with the member's invited_at."""
+from __future__ import annotations
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import func, select
+
+from app import audit
+from app.auth import tokens
+from app.extensions import db
+from app.mail import send
+from app.models import Councillor, Person, utcnow
+
+
+def send_invitation(person: Person) -> None:
+    """Email a person a link to set their password and sign in for the first time."""
+    link = url_for("auth.accept_invitation", token=tokens.make_token(person, tokens.INVITATION),
+                   _external=True)
+    send(person.email, f"You are invited to {current_app.config['SERVICE_NAME']}",
+         render_template("auth/email/invitation.txt", person=person, link=link))
+
+
+def can_be_invited(member: Councillor) -> bool:
+    return member.active and member.erased_at is None and member.last_signed_in_at is None
+
+
+def invite(member: Councillor) -> bool:
+    """Send (or send again) the invitation email; returns False if they cannot be invited."""
+    if not can_be_invited(member):
+        return False
+    resend = member.invited_at is not None
+    send_invitation(member)
+    member.invited_at = utcnow()
+    audit.record("member.invited", member.id, resend=resend)
+    db.session.commit()
+    return True
+
+
+_NOT_YET_INVITED = (Councillor.active.is_(True), Councillor.erased_at.is_(None),
+                    Councillor.invited_at.is_(None), Councillor.last_signed_in_at.is_(None))
+
+
+def not_yet_invited() -> list[Councillor]:
+    return list(db.session.scalars(select(Councillor).where(*_NOT_YET_INVITED).order_by(Councillor.id)))
+
+
+def count_not_yet_invited() -> int:
+    return db.session.scalar(select(func.count()).select_from(Councillor).where(*_NOT_YET_INVITED))
+
+
+def invite_everyone_not_yet_invited() -> int:
+    """Invite every active member never invited; one transaction, one audit entry each."""
+    members = not_yet_invited()
+    for member in members:
+        send_invitation(member)
+        member.invited_at = utcnow()
+        audit.record("member.invited", member.id, resend=False, bulk=True)
+    db.session.commit()
+    return len(members)
