@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import AuditEvent, Person
+from app.officers.audit_words import UK
 from app.officers.importer import parse_date
 
 PER_PAGE = 50
@@ -23,6 +24,10 @@ ACTION_LABELS = {
     "members.imported": "Members imported",
     "report.exported": "Report exported",
     "reminders.sent": "Reminders sent",
+    "reminder.sent": "Reminder sent by an officer",
+    "group_summary.sent": "Group summary sent to a group leader",
+    "group_leader.set": "Group leader set",
+    "local_facts.changed": "Council's facts changed",
     "certificate.recorded": "Certificate recorded",
     "certificate.revoked": "Certificate revoked",
     "election.recorded": "Election recorded",
@@ -94,14 +99,19 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _uk_midnight_in_utc(day: date) -> datetime:
+    # Officers think in UK days (the log shows UK times); the table stores naive UTC.
+    return datetime.combine(day, time.min, tzinfo=UK).astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def search(filters: AuditFilters, per_page: int = PER_PAGE) -> AuditPage:
     conditions = []
     if filters.action:
         conditions.append(AuditEvent.action == filters.action)
     if filters.date_from:
-        conditions.append(AuditEvent.at >= datetime.combine(filters.date_from, time.min))
+        conditions.append(AuditEvent.at >= _uk_midnight_in_utc(filters.date_from))
     if filters.date_to:
-        conditions.append(AuditEvent.at < datetime.combine(filters.date_to + timedelta(days=1), time.min))
+        conditions.append(AuditEvent.at < _uk_midnight_in_utc(filters.date_to + timedelta(days=1)))
     if filters.person_id is not None:
         conditions.append(or_(AuditEvent.actor_id == filters.person_id,
                               AuditEvent.target_person_id == filters.person_id))

@@ -57,7 +57,8 @@ def record_certificate():
         errors = form.extra_errors()
     status = 400 if form.is_submitted() else 200
     return render_template("certificates/record.html", form=form, errors=errors, members=members,
-                           pathway_choices=[(p.id, p.name, p.summary) for p in pathways]), status
+                           pathway_choices=[(p.id, p.name, p.summary) for p in pathways],
+                           page_has_errors=bool(errors)), status
 
 
 def _certificate_or_404(certificate_id: int) -> Certificate:

@@ -46,3 +46,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(role_label=role_label, role_choices=role_choices,
                                  status_tag=status_tag, pathway_name=pathway_name)
     app.jinja_env.filters["role_label"] = role_label
+    from app.officers.audit_words import describe, local_date_time
+
+    app.jinja_env.filters["uk_time"] = local_date_time
+    app.jinja_env.globals["audit_describe"] = describe
+    app.jinja_env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]

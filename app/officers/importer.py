@@ -302,6 +302,30 @@ class Change:
     roles_added: tuple[str, ...]
     roles_removed: tuple[str, ...]
     reactivate: bool
+    # What the council holds now for each changed field, so the preview shows old and new values.
+    held: tuple[tuple[str, object], ...] = ()
+    held_roles: tuple[str, ...] = ()
+
+    def differences(self) -> list[tuple[str, str, str]]:
+        """(what, value held now, value after the import) for the preview, in words."""
+        from app.roles import role_label
+
+        labels = {"name": "Name", "ward": "Ward", "party": "Party", "elected_on": "Date elected"}
+        held = dict(self.held)
+
+        def words(value) -> str:
+            if isinstance(value, date):
+                return value.strftime("%-d %B %Y")
+            return "" if value is None else str(value)
+
+        found = [(labels[f], words(held.get(f)), words(getattr(self.row, f))) for f in self.fields]
+        if self.roles_added or self.roles_removed:
+            after = (set(self.held_roles) | set(self.roles_added)) - set(self.roles_removed)
+            found.append(("Roles", ", ".join(role_label(r) for r in sorted(self.held_roles)) or "None",
+                          ", ".join(role_label(r) for r in sorted(after)) or "None"))
+        if self.reactivate:
+            found.append(("Account", "Deactivated", "Active again"))
+        return found
 
     def describe(self) -> list[str]:
         words = {"name": "name", "ward": "ward", "party": "party", "elected_on": "date elected"}
@@ -364,7 +388,9 @@ def plan(parsed: ParsedFile) -> Plan:
         if row.roles is not None:
             roles_added = tuple(sorted(set(row.roles) - member.role_keys))
             roles_removed = tuple(sorted(member.role_keys - set(row.roles)))
-        change = Change(member.id, row, fields, roles_added, roles_removed, reactivate=not member.active)
+        change = Change(member.id, row, fields, roles_added, roles_removed, reactivate=not member.active,
+                        held=tuple((name, getattr(member, name)) for name in fields),
+                        held_roles=tuple(sorted(member.role_keys)))
         if change.describe():
             result.updates.append(change)
         else:

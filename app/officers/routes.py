@@ -195,7 +195,9 @@ def member_erase(member_id: int):
 def _import_page(upload: ImportUploadForm, status: int = 200, plan=None, token=None, problems=None):
     return render_template("officers/import.html", form=upload, plan=plan, token=token,
                            confirm_form=ImportConfirmForm(formdata=None), problems=problems or [],
-                           columns=importer.COLUMNS), status
+                           columns=importer.COLUMNS,
+                           page_has_errors=bool(upload.csv_file.errors or (plan is not None and plan.errors))
+                           ), status
 
 
 @bp.errorhandler(RequestEntityTooLarge)
