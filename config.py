@@ -66,6 +66,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "training@example.gov.uk")
+    # modern.gov: the council's GetCouncillorsByWard address, and its own key-post-to-role rules (YAML).
+    MODERNGOV_URL = os.environ.get("MODERNGOV_URL") or None
+    MODERNGOV_KEY_POST_RULES = os.environ.get("MODERNGOV_KEY_POST_RULES") or None
     INVITATION_MAX_AGE = timedelta(days=_int("INVITATION_DAYS", 14))
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     UNLOCK_MAX_AGE = timedelta(hours=1)

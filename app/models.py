@@ -23,7 +23,8 @@ class Person(UserMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     # Stored lower-cased so that uniqueness is case-insensitive on every database.
-    email: Mapped[str] = mapped_column(String(320), unique=True)
+    # None for a councillor modern.gov lists with no council email, until an officer adds one.
+    email: Mapped[str | None] = mapped_column(String(320), unique=True, nullable=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on sign-out everywhere and password change, which ends every other session.
@@ -70,6 +71,11 @@ class Councillor(Person):
     party: Mapped[str | None] = mapped_column(String(200), nullable=True)
     elected_on: Mapped[date | None] = mapped_column(nullable=True)
     invited_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The name without titles ("Cllr", "County Councillor"), to sort by; name keeps what modern.gov says.
+    sort_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # modern.gov's councillorid, which keys the sync; and the key posts it lists, as it lists them.
+    moderngov_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
+    key_posts: Mapped[str | None] = mapped_column(Text, nullable=True)
     roles: Mapped[list["CouncillorRole"]] = relationship(cascade="all, delete-orphan",
                                                          order_by="CouncillorRole.role")
 

@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-members_cli = AppGroup("members", help="Councillors: import after an election.")
+members_cli = AppGroup("members", help="Councillors: import after an election, or sync from modern.gov.")
 report_cli = AppGroup("report", help="The completion report.")
 reminders_cli = AppGroup("reminders", help="Refresher reminders (run daily from cron).")
 
@@ -49,6 +49,79 @@ def import_members(file: Path, dry_run: bool) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"Imported: {len(summary.added_ids)} added, {len(summary.updated_ids)} updated.")
+
+
+@members_cli.command("sync-moderngov")
+@click.option("--url", default=None, help="The web service address, ending /mgWebService.asmx/GetCouncillorsByWard "
+                                          "(default: the MODERNGOV_URL setting).")
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A GetCouncillorsByWard response saved to a file, when modern.gov cannot be reached.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.option("--use-home-email", "home_emails", multiple=True, metavar="COUNCILLORID",
+              help="Use this councillor's home email, as they have no council email (repeat for each).")
+def sync_moderngov(url: str | None, file: Path | None, dry_run: bool, home_emails: tuple[str, ...]) -> None:
+    """Add, update and mark as leavers the councillors modern.gov lists: all or nothing."""
+    from flask import current_app
+
+    from app.officers import moderngov
+
+    url = url or (None if file else current_app.config.get("MODERNGOV_URL"))
+    if bool(url) == bool(file):
+        click.echo("Give either --url or --file (or set MODERNGOV_URL).", err=True)
+        sys.exit(2)
+    try:
+        if file:
+            source = file.name
+            data = file.read_bytes()
+        else:
+            source = url
+            data = moderngov.fetch(url)
+        the_plan = moderngov.plan(moderngov.read(data, source), confirmed_home_emails=set(home_emails))
+    except moderngov.SyncFailed as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for warning in the_plan.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for problem in the_plan.errors:
+        click.echo(str(problem), err=True)
+    if not the_plan.ok:
+        click.echo(f"{len(the_plan.errors)} problem(s) in {source}: nothing was changed.", err=True)
+        sys.exit(1)
+    no_email = {r.councillor_id for r in the_plan.no_council_email}
+    for add in the_plan.adds:
+        note = f" [{moderngov.NO_COUNCIL_EMAIL}]" if add.record.councillor_id in no_email else ""
+        if add.record.home_email and add.email == add.record.home_email:
+            note = " [home email, as confirmed]"
+        click.echo(f"add: {add.record.name} (councillorid {add.record.councillor_id}), {add.record.ward or 'no ward'}, "
+                   f"roles: {', '.join(add.roles)}{note}")
+    for change in the_plan.updates:
+        note = f" [{moderngov.NO_COUNCIL_EMAIL}]" if change.record.councillor_id in no_email else ""
+        click.echo(f"update: {change.record.name} (councillorid {change.record.councillor_id}, member "
+                   f"#{change.member_id}): {'; '.join(change.describe())}{note}")
+    for leaver in the_plan.leavers:
+        click.echo(f"leaver: {leaver.record.name} (councillorid {leaver.record.councillor_id}, member "
+                   f"#{leaver.member_id}): terms of office ended; will be deactivated, record kept")
+    for held_on in the_plan.elections:
+        click.echo(f"election: {held_on.isoformat()} will be recorded")
+    for record in the_plan.no_council_email:
+        if record.home_email:
+            click.echo(f"{moderngov.NO_COUNCIL_EMAIL}: councillorid {record.councillor_id} has a home email; "
+                       f"to use it, run again with --use-home-email {record.councillor_id}")
+    counts = the_plan.counts() + (f", {the_plan.past_members_skipped} past member(s) not added"
+                                  if the_plan.past_members_skipped else "")
+    if dry_run:
+        click.echo(f"Dry run: {counts}. Nothing was changed.")
+        return
+    if not the_plan.has_changes:
+        click.echo(f"Nothing to change: {counts}.")
+        return
+    try:
+        summary = moderngov.apply(the_plan, source=source)
+    except moderngov.SyncFailed as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Synced: {len(summary.added_ids)} added, {len(summary.updated_ids)} updated, "
+               f"{len(summary.deactivated_ids)} deactivated, {len(summary.elections)} election(s) recorded.")
 
 
 FORMATS = ("csv", "xlsx", "pdf")

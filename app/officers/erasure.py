@@ -32,7 +32,7 @@ def erase(member: Councillor, actor_id: int | None = None) -> bool:
     member_id = member.id
     member.name = erased_name(member_id)
     member.email = placeholder_email(member_id)
-    member.ward = member.party = None
+    member.ward = member.party = member.key_posts = member.moderngov_id = member.sort_name = None
     member.elected_on = None
     member.password_hash = None
     member.active = False

@@ -79,3 +79,14 @@ class ImportConfirmForm(FlaskForm):
 class EraseForm(FlaskForm):
     confirm = BooleanField("I understand that this cannot be undone", validators=[
         DataRequired("Confirm that you understand the member's personal data will be erased")])
+
+
+class ModernGovUploadForm(FlaskForm):
+    xml_file = FileField("Upload a saved modern.gov file",
+                         validators=[FileRequired("Select the file saved from modern.gov")])
+
+
+class ModernGovConfirmForm(FlaskForm):
+    checked = HiddenField()
+    # Councillor ids whose home email an officer agreed to use; checked against the signed records.
+    home_email = SelectMultipleField("Use their home email", choices=None, validate_choice=False)

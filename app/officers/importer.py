@@ -28,6 +28,7 @@ from app import audit
 from app.extensions import db
 from app.models import ROLE_LABELS, Councillor, Person
 from app.officers.members import set_roles
+from app.officers.names import sort_name
 
 MAX_BYTES = 1024 * 1024
 COLUMNS = ("name", "email", "ward", "party", "roles", "elected_on")
@@ -424,7 +425,7 @@ def apply(the_plan: Plan, actor_id: int | None = None) -> ImportSummary:
     added, updated = [], []
     try:
         for row in the_plan.adds:
-            member = Councillor(name=row.name, email=row.email, ward=row.ward, party=row.party,
+            member = Councillor(name=row.name, sort_name=sort_name(row.name), email=row.email, ward=row.ward, party=row.party,
                                 elected_on=row.elected_on, password_hash=None)
             db.session.add(member)
             set_roles(member, row.roles or ("member",))
@@ -438,6 +439,7 @@ def apply(the_plan: Plan, actor_id: int | None = None) -> ImportSummary:
             values = _updates_for(change.row)
             for name in change.fields:
                 setattr(member, name, values[name])
+            member.sort_name = sort_name(member.name)
             if change.fields:
                 audit.record("member.edited", member.id, actor_id=actor_id, source="import",
                               fields=list(change.fields))

@@ -21,7 +21,9 @@ def send_invitation(person: Person) -> None:
 
 
 def can_be_invited(member: Councillor) -> bool:
-    return member.active and member.erased_at is None and member.last_signed_in_at is None
+    # A member modern.gov lists with no council email waits until an officer adds one.
+    return (member.active and member.erased_at is None and member.last_signed_in_at is None
+            and bool(member.email))
 
 
 def invite(member: Councillor) -> bool:
@@ -36,7 +38,7 @@ def invite(member: Councillor) -> bool:
     return True
 
 
-_NOT_YET_INVITED = (Councillor.active.is_(True), Councillor.erased_at.is_(None),
+_NOT_YET_INVITED = (Councillor.active.is_(True), Councillor.erased_at.is_(None), Councillor.email.is_not(None),
                     Councillor.invited_at.is_(None), Councillor.last_signed_in_at.is_(None))
 
 

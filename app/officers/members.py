@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.extensions import db
 from app.models import ROLE_LABELS, Councillor, CouncillorRole, Person
+from app.officers.names import sort_name
 
 
 class EmailTaken(Exception):
@@ -86,6 +87,7 @@ def apply_details(member: Councillor, details: MemberDetails) -> list[str]:
         if getattr(member, name) != value:
             setattr(member, name, value)
             changed.append(name)
+    member.sort_name = sort_name(member.name)
     return changed
 
 
@@ -102,8 +104,9 @@ def add_member(details: MemberDetails) -> Councillor:
     details = details.normalised()
     if email_in_use(details.email):
         raise EmailTaken()
-    member = Councillor(name=details.name, email=details.email, ward=details.ward,
-                        party=details.party, elected_on=details.elected_on, password_hash=None)
+    member = Councillor(name=details.name, sort_name=sort_name(details.name), email=details.email,
+                        ward=details.ward, party=details.party, elected_on=details.elected_on,
+                        password_hash=None)
     db.session.add(member)
     set_roles(member, details.roles)
     db.session.flush()
@@ -158,5 +161,5 @@ def list_members(show: str = "active", page: int = 1, per_page: int = 200) -> tu
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     query = (select(Councillor).options(selectinload(Councillor.roles)).where(*condition)
-             .order_by(Councillor.name, Councillor.id).offset((page - 1) * per_page).limit(per_page))
+             .order_by(func.coalesce(Councillor.sort_name, Councillor.name), Councillor.id).offset((page - 1) * per_page).limit(per_page))
     return list(db.session.scalars(query)), pages

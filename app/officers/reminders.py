@@ -86,7 +86,7 @@ def plan(today: date | None = None) -> list[Reminder]:
     records = training_records(None, today)
     people = {pid: (name, email) for pid, name, email in db.session.execute(
         select(Councillor.id, Councillor.name, Councillor.email)
-        .where(Councillor.active.is_(True), Councillor.erased_at.is_(None)))}
+        .where(Councillor.active.is_(True), Councillor.erased_at.is_(None), Councillor.email.is_not(None)))}
     since = datetime.combine(today - timedelta(days=max(THRESHOLDS) + 14), datetime.min.time())
     already = set(db.session.execute(select(ReminderSent.person_id, ReminderSent.step)
                                      .where(ReminderSent.sent_at >= since)).all())

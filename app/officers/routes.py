@@ -20,9 +20,10 @@ from app.content import current_course
 from app.extensions import db
 from app.models import ROLE_LABELS, Councillor, OutboxMessage
 from app.officers import (audit_log, bp, charts, erasure, exports, importer, invitations, member_record,
-                          members)
+                          members, moderngov)
 from app.officers import report as report_module
-from app.officers.forms import EraseForm, ImportConfirmForm, ImportUploadForm, MemberForm
+from app.officers.forms import (EraseForm, ImportConfirmForm, ImportUploadForm, MemberForm, ModernGovConfirmForm,
+                                ModernGovUploadForm)
 
 SHOW_OPTIONS = {"active": "Active members", "inactive": "Deactivated members", "all": "All members"}
 
@@ -257,6 +258,77 @@ def _confirm_import():
         return _import_page(upload, 409)
     flash(f"Imported: {len(summary.added_ids)} added, {len(summary.updated_ids)} updated. "
           "Now send invitations to the new members.", "success")
+    return redirect(url_for("officers.member_list"))
+
+
+# --- the modern.gov sync -------------------------------------------------------------------------
+
+def _sync_page(upload: ModernGovUploadForm, status: int = 200, plan=None, token=None, error=None):
+    return render_template("officers/moderngov.html", form=upload, plan=plan, token=token, error=error,
+                           confirm_form=ModernGovConfirmForm(formdata=None),
+                           moderngov_url=current_app.config.get("MODERNGOV_URL"),
+                           no_council_email=moderngov.NO_COUNCIL_EMAIL), status
+
+
+@bp.route("/officers/members/moderngov", methods=["GET", "POST"])
+@officer
+def member_sync():
+    if request.method == "GET":
+        return _sync_page(ModernGovUploadForm(formdata=None))
+    if "checked" in request.form:
+        return _confirm_sync()
+    if "fetch" in request.form:
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        url = current_app.config.get("MODERNGOV_URL")
+        if not url:
+            abort(404)
+        source, upload = url, ModernGovUploadForm(formdata=None)
+        try:
+            data = moderngov.fetch(url)
+        except moderngov.SyncFailed as exc:
+            return _sync_page(upload, 502, error=str(exc))
+    else:
+        upload = ModernGovUploadForm()
+        if not upload.validate_on_submit():
+            return _sync_page(upload, 400)
+        source = upload.xml_file.data.filename or "the uploaded file"
+        data = upload.xml_file.data.read(moderngov.MAX_BYTES + 1)
+    parsed = moderngov.read(data, source)
+    try:
+        the_plan = moderngov.plan(parsed)
+    except moderngov.SyncFailed as exc:
+        return _sync_page(upload, 500, error=str(exc))
+    if not the_plan.ok:
+        return _sync_page(upload, 400, plan=the_plan)
+    token = moderngov.make_token(parsed, current_user.id, source)
+    return _sync_page(ModernGovUploadForm(formdata=None), plan=the_plan, token=token)
+
+
+def _confirm_sync():
+    confirm = ModernGovConfirmForm()
+    if not confirm.validate_on_submit():
+        abort(400)
+    upload = ModernGovUploadForm(formdata=None)
+    checked = moderngov.read_token(confirm.checked.data, current_user.id)
+    if checked is None:
+        return _sync_page(upload, 400, error="The checked list has expired or was changed. Start again.")
+    parsed, source = checked
+    try:
+        the_plan = moderngov.plan(parsed, confirmed_home_emails=set(confirm.home_email.data or ()))
+    except moderngov.SyncFailed as exc:
+        return _sync_page(upload, 500, error=str(exc))
+    if not the_plan.ok:
+        return _sync_page(upload, 409, plan=the_plan)
+    if not the_plan.has_changes:
+        flash("Nothing to change: every member is already as modern.gov lists them.", "success")
+        return redirect(url_for("officers.member_list"))
+    try:
+        summary = moderngov.apply(the_plan, actor_id=current_user.id, source=source)
+    except moderngov.SyncFailed as exc:
+        return _sync_page(upload, 409, error=str(exc))
+    flash(f"Synced from modern.gov: {len(summary.added_ids)} added, {len(summary.updated_ids)} updated, "
+          f"{len(summary.deactivated_ids)} deactivated.", "success")
     return redirect(url_for("officers.member_list"))
 
 

@@ -1,0 +1,1 @@
+"""The data layer: every database read and write, one module per area."""
