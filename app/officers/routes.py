@@ -270,7 +270,7 @@ def _sync_page(upload: ModernGovUploadForm, status: int = 200, plan=None, token=
                            no_council_email=moderngov.NO_COUNCIL_EMAIL), status
 
 
-@bp.route("/officers/members/moderngov", methods=["GET", "POST"])
+@bp.route("/members/moderngov", methods=["GET", "POST"])
 @officer
 def member_sync():
     if request.method == "GET":
