@@ -51,7 +51,8 @@ class Config:
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Corporate parenting training")
     REFRESHER_INTERVAL_MONTHS = _int("REFRESHER_INTERVAL_MONTHS", 24)
     REFRESHER_WARNING_DAYS = _int("REFRESHER_WARNING_DAYS", 90)
-    INDUCTION_MONTHS = _int("INDUCTION_MONTHS", 3)  # to finish induction after an election, or a higher level after a new role
+    # To finish induction after an election, or a higher level after a new role.
+    INDUCTION_MONTHS = _int("INDUCTION_MONTHS", 3)
     PASS_MARK_PERCENT = _int("PASS_MARK_PERCENT", 80)
     CONTENT_ROOT = os.environ.get("CONTENT_ROOT", str(BASE_DIR))
     REDIS_URL = os.environ.get("REDIS_URL") or None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, select, text
@@ -9,12 +10,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds db.Model at run time, so mypy cannot see it; it is a subclass of our
+    # Base, which mypy can, and that makes every Mapped[...] below visible to the type checker.
+    from app.extensions import Base as Model
+else:
+    Model = db.Model
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-class Person(UserMixin, db.Model):
+class Person(UserMixin, Model):
     """Someone who can sign in: a councillor or a democratic services officer."""
 
     __tablename__ = "people"
@@ -100,7 +108,7 @@ class Officer(Person):
         return True
 
 
-class ModuleRead(db.Model):
+class ModuleRead(Model):
     """A person marked a module as read; the content fingerprint says which version they read."""
 
     __tablename__ = "module_reads"
@@ -115,7 +123,7 @@ class ModuleRead(db.Model):
     person: Mapped[Person] = relationship()
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """Every email the service sends, kept so that demo mode works with no mail server."""
 
     __tablename__ = "outbox_messages"
@@ -140,7 +148,7 @@ ROLE_LABELS = {
 }
 
 
-class CouncillorRole(db.Model):
+class CouncillorRole(Model):
     """A role a councillor holds; their required training level follows from their roles."""
 
     __tablename__ = "councillor_roles"
@@ -152,7 +160,7 @@ class CouncillorRole(db.Model):
     assigned_on: Mapped[date] = mapped_column(default=lambda: utcnow().date())
 
 
-class Election(db.Model):
+class Election(Model):
     """An election date: members elected then must finish induction within the period."""
 
     __tablename__ = "elections"
@@ -163,7 +171,7 @@ class Election(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """One attempt at a module quiz or the assessment: started, then submitted exactly once."""
 
     __tablename__ = "quiz_attempts"
@@ -189,7 +197,7 @@ class QuizAttempt(db.Model):
     submitted_at: Mapped[datetime | None]
 
 
-class ScenarioRun(db.Model):
+class ScenarioRun(Model):
     """One play-through of a dilemma: the path taken, every step, and a private reflection."""
 
     __tablename__ = "scenario_runs"
@@ -206,7 +214,7 @@ class ScenarioRun(db.Model):
     finished_at: Mapped[datetime | None]
 
 
-class ChecklistAnswer(db.Model):
+class ChecklistAnswer(Model):
     """A member's answer to one question of a levels 1-3 checklist, and their action for it."""
 
     __tablename__ = "checklist_answers"
@@ -225,7 +233,7 @@ class ChecklistAnswer(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """Proof that a member completed a pathway, and when their refresher falls due."""
 
     __tablename__ = "certificates"
@@ -248,7 +256,7 @@ class Certificate(db.Model):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 
-class ChangesAcknowledgement(db.Model):
+class ChangesAcknowledgement(Model):
     """A member confirmed they read "what has changed" since a certificate: one per certificate.
 
     Its own table (not an audit-log entry) because certificate eligibility depends on it, and an
@@ -263,7 +271,7 @@ class ChangesAcknowledgement(db.Model):
     acknowledged_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ReminderSent(db.Model):
+class ReminderSent(Model):
     """A reminder step sent to a member, so that no step is ever sent twice."""
 
     __tablename__ = "reminders_sent"
@@ -275,7 +283,7 @@ class ReminderSent(db.Model):
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """An officer action (or a security event): who, what, when. Never passwords or tokens."""
 
     __tablename__ = "audit_events"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 
 from app.extensions import db, login_manager
 from app.models import Person

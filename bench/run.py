@@ -153,7 +153,7 @@ def mixed_journey(server: servers.Server, members: int, seconds: float, think: t
 
 # --- quiz submissions -------------------------------------------------------------------------
 
-def quiz_submissions(server: servers.Server, forms: list[dict], threads: int, seconds: float) -> dict:
+def quiz_submissions(server: servers.Server, forms: list[dict], threads: int, seconds: float) -> dict:  # noqa: C901 - over the cap of 12 before the gate; split it when next changed
     if not forms:
         return {"not_measured": "no quiz attempts could be opened (quizzes not built)"}
     by_member: dict[int, list[dict]] = {}
@@ -381,7 +381,7 @@ def main() -> None:
 
 def print_table(results: dict) -> None:
     rows = [("what", "figure", "goal", "")]
-    for key, g in results["goals"].items():
+    for g in results["goals"].values():
         figure = "not measured" if g["figure"] is None else f"{g['figure']}"
         rows.append((g["what"], figure, g["goal"], g["verdict"]))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]

@@ -78,7 +78,7 @@ def test_route_matrix(app, visitor):
     for rule, view, method in _routes(app):
         if rule.endpoint == "static" or rule.endpoint == "auth.sign_out":
             continue
-        access = getattr(view, "access_rule")
+        access = view.access_rule
         response = client.open(_url(rule), method=method)
         status = response.status_code
         where = f"{method} {rule.rule} ({access}) as {visitor}"

@@ -48,7 +48,7 @@ def fast_hashes(monkeypatch):
 # --- account lockout ---------------------------------------------------------------------------
 
 def test_ten_wrong_passwords_lock_the_account_and_email_an_unlock_link(fast_hashes, app, client, auth, councillor):
-    for attempt in range(throttle.MAX_FAILURES - 1):
+    for _attempt in range(throttle.MAX_FAILURES - 1):
         assert auth.sign_in(password=WRONG).status_code == 400
     assert _person(app, councillor).locked_until is None
     assert _emails_to(app, EMAIL) == 0

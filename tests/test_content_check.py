@@ -89,7 +89,7 @@ def test_front_matter_fields_are_checked(course_copy, old, new, message):
     edit(path, old, new)
     result = run_check(course_copy)
     assert result.exit_code == 1
-    problem = next(l for l in result.output.splitlines() if message in l)
+    problem = next(line for line in result.output.splitlines() if message in line)
     if message != "'summary' is missing":
         assert problem.startswith(f"content/education.md:{expected_line}:"), problem
 

@@ -1,5 +1,4 @@
 """Legal statements cite primary sources: an Act, regulations, statutory guidance or a judgment."""
-from pathlib import Path
 
 import pytest
 

@@ -77,7 +77,7 @@ def test_sigkill_mid_submission_loses_nothing_acknowledged(tmp_path):
     try:
         # Sign everyone in first (argon2 is slow on purpose), then submit all at once.
         with ThreadPoolExecutor(8) as pool:
-            sessions = dict(zip(by_member, pool.map(lambda n: _sign_in(server.base, n), by_member)))
+            sessions = dict(zip(by_member, pool.map(lambda n: _sign_in(server.base, n), by_member), strict=False))
         threads = [threading.Thread(target=_submit_all,
                                     args=(*sessions[n], mine, acknowledged, refused, stop))
                    for n, mine in by_member.items()]

@@ -1,7 +1,6 @@
 """Every sentence of the course is ours: no run of twelve or more words matches a source
 document, no sentence keeps a source sentence's wording, no passage follows a source passage
 sentence by sentence. Statute may be quoted."""
-from pathlib import Path
 
 import pytest
 

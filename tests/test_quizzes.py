@@ -374,7 +374,7 @@ def test_take_fail_review_retake_pass(app, client, auth, councillor):
     # The review teaches: each answer, right or wrong, why, the source and where to read more.
     qs = questions(app, first)
     with app.app_context():
-        course = current_course()
+        current_course()
         missed = qs[15]
         assert str(missed.explanation) in review
         for option in missed.options:

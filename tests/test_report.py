@@ -211,7 +211,7 @@ def test_the_report_and_its_exports_use_the_same_number_of_queries_for_5_or_50_m
                    read=bool(n % 2), score=70 + n % 30, dilemmas=n % 3)
 
     def measure():
-        return [count_queries(app, lambda: client.get(url)) for url in
+        return [count_queries(app, lambda url=url: client.get(url)) for url in
                 ("/officers/report", "/officers/report.csv", "/officers/report.xlsx", "/officers/report.pdf")]
 
     add(5, 0)
@@ -275,7 +275,7 @@ PAYLOADS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+SUM(1,2)", "-2+3", "@
 
 def test_exports_escape_formulas_and_markup(app, client, signed_in, today):
     for n, payload in enumerate(PAYLOADS):
-        member(app, f"Member {n} {payload}" if not payload[0] in "=+-@" else payload, ward=payload, party=payload)
+        member(app, f"Member {n} {payload}" if payload[0] not in "=+-@" else payload, ward=payload, party=payload)
     rows = list(csv.reader(io.StringIO(client.get("/officers/report.csv").data.decode("utf-8-sig"))))[1:]
     for row in rows:
         for cell in row[1:5]:

@@ -111,7 +111,7 @@ def test_a_councillor_cannot_reach_another_councillors_objects(app, owner_and_in
         if "GET" in rule.methods:
             # The owner can open it: so the URL really names the owner's object.
             own = owner_client.get(url)
-            if getattr(view, "access_rule") != "officer":
+            if view.access_rule != "officer":
                 assert own.status_code < 400, (
                     f"GET {url}: the owner got {own.status_code}; the factory in this test does not "
                     f"build an object this route accepts")

@@ -29,7 +29,7 @@ def _everything_logged(caplog) -> str:
     return "\n".join(parts)
 
 
-def test_sign_in_journeys_log_events_but_no_secrets_or_personal_data(fast_hashes, app, client, caplog):
+def test_sign_in_journeys_log_events_but_no_secrets_or_personal_data(fast_hashes, app, client, caplog):  # noqa: F811
     caplog.set_level(logging.DEBUG)
     member_id = make_councillor(app, name=NAME, email=EMAIL)
     officer_id = make_officer(app, name="Officer Bartholomew Yew", email="bartholomew.yew@example.gov.uk")

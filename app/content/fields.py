@@ -107,7 +107,7 @@ class Fields:
                                            f"not {_type_name(value)}")
             return []
         lines = getattr(value, "item_lines", [self.line_of(key)] * len(value))
-        return list(zip(lines, value))
+        return list(zip(lines, value, strict=False))
 
     def text_list(self, key: str, required: bool = True, allowed: set[str] | None = None,
                   what: str = "value") -> tuple[str, ...]:

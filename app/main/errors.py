@@ -6,8 +6,10 @@ from app.main import bp
 
 MESSAGES = {
     400: ("There is a problem with your request", "Something in what was sent was not right. Go back and try again."),
-    403: ("You do not have permission to see this page", "This page is for democratic services officers. If you think you should see it, contact democratic services."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
+    403: ("You do not have permission to see this page", "This page is for democratic services officers. "
+          "If you think you should see it, contact democratic services."),
+    404: ("Page not found", "If you typed the web address, check it is correct. "
+                            "If you pasted it, check you copied all of it."),
     405: ("There is a problem with your request", "That page cannot be used in that way."),
     413: ("The file is too large", "Choose a smaller file and try again."),
     429: ("Too many attempts", "You have tried too many times in a short while. Wait a minute, then try again."),

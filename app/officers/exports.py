@@ -253,7 +253,7 @@ def _member_table_class():
             text = canvas.beginText()
             text.setFont("Helvetica-Bold", self.font_size)
             baseline = top - self.row_height + 3
-            for left, value in zip(lefts, self.header):
+            for left, value in zip(lefts, self.header, strict=False):
                 text.setTextOrigin(left + 2, baseline)
                 text.textOut(value)
             canvas.drawText(text)

@@ -45,7 +45,7 @@ class MemberForm(FlaskForm):
         if not any(parts):
             return
         if not all(parts):
-            missing = [n for n, v in zip(("day", "month", "year"), parts) if not v]
+            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=False) if not v]
             raise ValidationError(f"Date elected must include a {' and '.join(missing)}")
         if self.elected_on is None:
             raise ValidationError("Date elected must be a real date, like 2 5 2026")

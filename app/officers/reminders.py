@@ -108,7 +108,7 @@ def plan(today: date | None = None) -> list[Reminder]:
                 body = render_template("officers/email/overdue.txt", name=name, record=record,
                                        link=link, council=council, service=service)
                 reminders.append(Reminder(pid, OVERDUE, step, email,
-                                          f"Your corporate parenting training is overdue", body))
+                                          "Your corporate parenting training is overdue", body))
             continue
         found = due_step(record.refresher_due, today)
         if found is None:
@@ -133,7 +133,7 @@ def plan(today: date | None = None) -> list[Reminder]:
                                council=council, service=service,
                                reminders_today=sum(1 for r in reminders if r.kind != SUMMARY))
         reminders.append(Reminder(pid, SUMMARY, step, email,
-                                  f"Weekly summary: councillors' corporate parenting training", body))
+                                  "Weekly summary: councillors' corporate parenting training", body))
     return reminders
 
 

@@ -179,8 +179,8 @@ def check_answers(questions: Sequence[Question], posted: Mapping[str, Sequence[s
         keys = sorted(set(posted.get(q.id) or ()))
         if not keys:
             if require_all:
-                errors.append((field(q), f"Select {'at least one answer' if q.kind.widget == 'checkboxes' else 'an answer'} "
-                                         f"to question {n}"))
+                what = 'at least one answer' if q.kind.widget == 'checkboxes' else 'an answer'
+                errors.append((field(q), f"Select {what} to question {n}"))
             continue
         if any(k not in q.option_keys for k in keys):
             errors.append((field(q), f"The answer sent for question {n} is not one of its options. "

@@ -195,7 +195,7 @@ class Browser:
     def focusables(self) -> list[tuple[object, "Focused"]]:
         """(element, description) for everything on the page that takes focus, in Tab order."""
         elements, infos = self.js(_FOCUSABLES_JS, None)
-        return [(e, Focused(**i)) for e, i in zip(elements, infos)]
+        return [(e, Focused(**i)) for e, i in zip(elements, infos, strict=False)]
 
     def tab_to(self, matches, description: str, limit: int = 150, backwards: bool = False) -> "Focused":
         """Press Tab (or Shift+Tab) until the focused element matches; check focus is visible each time."""

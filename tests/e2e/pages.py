@@ -176,8 +176,8 @@ def _action_plan(browser, server):
     browser.driver.find_element(By.ID, "action").send_keys("Ask the clerk for the latest figures")
     browser.driver.find_element(By.CSS_SELECTOR, "input[name=priority][value=high]").click()
     due = date.today() + timedelta(days=60)
-    for field, value in (("by_when_day", due.day), ("by_when_month", due.month), ("by_when_year", due.year)):
-        browser.driver.find_element(By.ID, field).send_keys(str(value))
+    for box, value in (("by_when_day", due.day), ("by_when_month", due.month), ("by_when_year", due.year)):
+        browser.driver.find_element(By.ID, box).send_keys(str(value))
     browser.driver.find_element(By.ID, "who_can_help").send_keys("Clerk to the corporate parenting board")
     browser.submit()
     browser.get("/checklists/action-plan")
