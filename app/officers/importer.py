@@ -425,7 +425,8 @@ def apply(the_plan: Plan, actor_id: int | None = None) -> ImportSummary:
     added, updated = [], []
     try:
         for row in the_plan.adds:
-            member = Councillor(name=row.name, sort_name=sort_name(row.name), email=row.email, ward=row.ward, party=row.party,
+            member = Councillor(name=row.name, sort_name=sort_name(row.name), email=row.email, ward=row.ward,
+                                party=row.party,
                                 elected_on=row.elected_on, password_hash=None)
             db.session.add(member)
             set_roles(member, row.roles or ("member",))

@@ -161,5 +161,6 @@ def list_members(show: str = "active", page: int = 1, per_page: int = 200) -> tu
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     query = (select(Councillor).options(selectinload(Councillor.roles)).where(*condition)
-             .order_by(func.coalesce(Councillor.sort_name, Councillor.name), Councillor.id).offset((page - 1) * per_page).limit(per_page))
+             .order_by(func.coalesce(Councillor.sort_name, Councillor.name), Councillor.id)
+             .offset((page - 1) * per_page).limit(per_page))
     return list(db.session.scalars(query)), pages
