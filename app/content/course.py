@@ -30,6 +30,17 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What kind of document a source is. The first four are primary sources of law.
 SOURCE_KINDS = ("act", "regulations", "statutory-guidance", "case-law", "guidance", "statistics",
                 "inspection", "research", "source-document")
+# How the sources page names each kind.
+SOURCE_KIND_NAMES = {"act": "Act of Parliament", "regulations": "Regulations",
+                     "statutory-guidance": "Statutory guidance", "case-law": "Court judgment",
+                     "guidance": "Guidance", "statistics": "Official statistics",
+                     "inspection": "Inspection report or framework", "research": "Research",
+                     "source-document": "Document the course was written from"}
+SOURCE_KIND_GROUPS = {"act": "Acts of Parliament", "regulations": "Regulations",
+                      "statutory-guidance": "Statutory guidance", "case-law": "Court judgments",
+                      "guidance": "Guidance", "statistics": "Official statistics",
+                      "inspection": "Inspection reports and frameworks", "research": "Research",
+                      "source-document": "Documents the course was written from"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -44,6 +55,17 @@ class Source:
     seed: str | None
     kind: str | None = None
     url: str | None = None
+
+    @property
+    def kind_name(self) -> str:
+        return SOURCE_KIND_NAMES.get(self.kind or "", "Other")
+
+    @property
+    def label(self) -> str:
+        """How a citation names it: the short title, with the year unless the title has it."""
+        if self.year and str(self.year) not in self.short:
+            return f"{self.short}, {self.year}"
+        return self.short
 
 
 @dataclass(frozen=True)
@@ -126,6 +148,14 @@ class Course:
     def modules_for_level(self, level: int) -> tuple[Module, ...]:
         return tuple(m for m in self.modules if m.serves_level(level))
 
+    def sources_by_kind(self) -> list[tuple[str, list[Source]]]:
+        """Every source under its kind, primary sources of law first, in the order of SOURCE_KINDS."""
+        order = {kind: i for i, kind in enumerate(SOURCE_KINDS)}
+        groups: dict[str, list[Source]] = {}
+        for source in sorted(self.sources.values(), key=lambda s: order.get(s.kind or "", len(order))):
+            groups.setdefault(SOURCE_KIND_GROUPS.get(source.kind or "", "Other sources"), []).append(source)
+        return list(groups.items())
+
     def principle(self, key: str) -> Principle | None:
         return next((p for p in self.principles if p.key == key), None)
 
@@ -170,6 +200,22 @@ class CourseBuilder:
         except UnicodeDecodeError:
             self.problems.append(Problem(self.rel(path), 1, "the file is not UTF-8 text"))
         return None
+
+    def cite_label(self, key: str) -> str:
+        source = self.sources.get(key)
+        return source.label if source else key
+
+    def render(self, text: str, report: Reporter, line: int, inline: bool = False) -> Markup:
+        """Short course text (dilemmas, quiz feedback) as HTML, citations named by their titles."""
+        for match in md.CITE.finditer(text):
+            if match.group(1) not in self.sources:
+                # A block of several lines ('text: |') starts on the line after its key.
+                within = 1 + text.count("\n", 0, match.start()) if "\n" in text.strip() else 0
+                report(line + within, f"unknown source {match.group(1)!r} in {{cite: ...}} "
+                             f"(add it to content/sources.yaml)")
+        context = md.RenderContext(cite_label=self.cite_label)
+        html = md.render_inline(text, context) if inline else md.render(text, context)
+        return Markup(html)  # nosec B704 - md.render and md.render_inline sanitise with nh3
 
     def build(self) -> Course:
         modules = tuple(sorted(self.modules.values(), key=lambda m: (m.order, m.id)))
@@ -382,11 +428,7 @@ def load_modules(b: CourseBuilder) -> None:
         ids[id(draft)] = module_id
     anchors = {ids[id(d)]: frozenset(h.anchor for h in d.headings) for d in drafts if ids[id(d)]}
 
-    def cite_label(key: str) -> str:
-        s = b.sources.get(key)
-        return f"{s.short}{', ' + str(s.year) if s and s.year else ''}" if s else key
-
-    context = md.RenderContext(cite_label=cite_label, local_box=md.local_slot)
+    context = md.RenderContext(cite_label=b.cite_label, cite_style="notes", local_box=md.local_slot)
     for draft in drafts:
         module_id = ids[id(draft)]
         report = b.reporter(draft.path, line_offset=1)

@@ -1,6 +1,8 @@
 """Markdown to GOV.UK-styled, sanitised HTML, with our two extensions:
 
-- `{cite: key}` after a fact: a short linked reference to content/sources.yaml;
+- `{cite: key}` or `{cite: key, where}` after a fact: in a module, a superscript number, with a
+  "Sources" list at the end of each section naming each source by its title and linking to its
+  entry on the sources page; in dilemmas and quiz feedback, "(source: title, where)" in line;
 - a line holding only `{local: topic}`: an "In our council" box from content/local.yaml.
 
 Raw HTML in the Markdown is escaped by the parser, and the output is sanitised again with nh3,
@@ -117,6 +119,8 @@ class RenderContext:
     """What rendering needs from the rest of the course."""
 
     cite_label: Callable[[str], str] = lambda key: key
+    # "notes": numbered superscripts and a Sources list per section (modules); "inline": in line.
+    cite_style: str = "inline"
     local_box: Callable[[str], str] = lambda topic: ""
     # Rendered once at start-up, outside any request, so links are root-relative paths.
     module_href: Callable[[str, str | None], str] = lambda module_id, anchor: (
@@ -137,9 +141,16 @@ def _build_parser() -> MarkdownIt:
         context: RenderContext = env["context"]
         key = tokens[idx].meta["key"]
         where = tokens[idx].meta.get("where")
+        if context.cite_style == "notes":
+            return _note_mark(env, key, where)
         label = escapeHtml(context.cite_label(key) + (f", {where}" if where else ""))
         return (f' <span class="app-cite">(source: <a class="govuk-link" '
                 f'href="{context.sources_href}#{escapeHtml(key)}">{label}</a>)</span>')
+
+    def render_heading_open(self, tokens, idx, options, env):
+        # A section's Sources list closes the section, just before the next '##'.
+        before = _flush_notes(env) if tokens[idx].tag == "h2" else ""
+        return before + self.renderToken(tokens, idx, options, env)
 
     def render_local_box(self, tokens, idx, options, env):
         return env["context"].local_box(tokens[idx].meta["topic"])
@@ -162,18 +173,49 @@ def _build_parser() -> MarkdownIt:
 
     md.add_render_rule("cite", render_cite)
     md.add_render_rule("local_box", render_local_box)
+    md.add_render_rule("heading_open", render_heading_open)
     md.add_render_rule("link_open", render_link_open)
     md.add_render_rule("table_open", render_table_open)
     md.add_render_rule("table_close", render_table_close)
     return md
 
 
+def _note_mark(env: dict, key: str, where: str | None) -> str:
+    """A superscript note number; one number per source and place cited, across the module.
+
+    Not a link: a page with hundreds of citations would otherwise cost a keyboard user a tab
+    stop for each. The Sources list at the end of the section links to each source.
+    """
+    numbers: dict = env.setdefault("notes", {})
+    number = numbers.get((key, where))
+    if number is None:
+        number = numbers[(key, where)] = len(numbers) + 1
+        env.setdefault("pending_notes", []).append((number, key, where))
+    return (f'<sup class="app-cite"><span class="govuk-visually-hidden"> (source </span>{number}'
+            f'<span class="govuk-visually-hidden">)</span></sup>')
+
+
+def _flush_notes(env: dict) -> str:
+    pending = env.get("pending_notes") or []
+    if not pending:
+        return ""
+    context: RenderContext = env["context"]
+    items = "".join(
+        f'<li id="source-{number}"><a class="govuk-link" href="{context.sources_href}#{escapeHtml(key)}">'
+        f'{escapeHtml(context.cite_label(key))}</a>{escapeHtml(", " + where) if where else ""}</li>'
+        for number, key, where in pending)
+    env["pending_notes"] = []
+    return (f'<div class="app-notes"><p class="govuk-body-s app-notes__title">Sources</p>'
+            f'<ol class="govuk-list govuk-list--number govuk-body-s" start="{pending[0][0]}">'
+            f'{items}</ol></div>')
+
+
 PARSER = _build_parser()
 
 _ALLOWED_TAGS = {"a", "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code",
                  "pre", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "div",
-                 "span", "dl", "dt", "dd"}
-_ALLOWED_ATTRIBUTES = {"*": {"class", "id"}, "a": {"href"}, "th": {"scope"},
+                 "span", "dl", "dt", "dd", "sup"}
+_ALLOWED_ATTRIBUTES = {"*": {"class", "id"}, "a": {"href"}, "th": {"scope"}, "ol": {"start"},
                        "div": {"role", "aria-label", "tabindex"}}
 
 
@@ -187,18 +229,21 @@ def parse(text: str) -> list[Token]:
 
 
 def render_tokens(tokens: list[Token], context: RenderContext) -> str:
-    return sanitise(PARSER.renderer.render(tokens, PARSER.options, {"context": context}))
+    env = {"context": context}
+    html = PARSER.renderer.render(tokens, PARSER.options, env)
+    return sanitise(html + _flush_notes(env))
 
 
 def render(text: str, context: RenderContext | None = None) -> str:
     context = context or RenderContext()
     env = {"context": context}
-    return sanitise(PARSER.render(text, env))
+    html = PARSER.render(text, env)
+    return sanitise(html + _flush_notes(env))
 
 
-def render_inline(text: str) -> str:
+def render_inline(text: str, context: RenderContext | None = None) -> str:
     """Short text such as quiz feedback: emphasis and links, no blocks."""
-    return sanitise(PARSER.renderInline(text, {"context": RenderContext()}))
+    return sanitise(PARSER.renderInline(text, {"context": context or RenderContext()}))
 
 
 def walk(tokens: list[Token]):

@@ -139,7 +139,7 @@ def _load_file(b, path, questions: dict, origins: dict, local: bool) -> None:  #
             if text is not None:
                 raw.append((text, correct))
             if text is not None and feedback is not None:
-                options.append(Option(OPTION_KEYS[i], text, correct, Markup(md.render_inline(feedback))))  # nosec B704 - sanitised by nh3
+                options.append(Option(OPTION_KEYS[i], text, correct, b.render(feedback, report, of.line_of("feedback"), inline=True)))
         if qtype:
             QUESTION_TYPES[qtype].validate(raw, report, q.line_of("options"))
         if qid:
@@ -147,7 +147,7 @@ def _load_file(b, path, questions: dict, origins: dict, local: bool) -> None:  #
         if None in (qid, qtype, prompt, explanation, source, module) or len(options) != len(raw) or not options:
             continue
         questions[qid] = Question(qid, qtype, prompt, tuple(options),
-                                  Markup(md.render_inline(explanation)), source, module.id, section,  # nosec B704 - sanitised by nh3
+                                  b.render(explanation, report, q.line_of("explanation"), inline=True), source, module.id, section,
                                   q.text("origin", required=False), local)
 
 

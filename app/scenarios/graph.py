@@ -148,8 +148,9 @@ def _load_scenario(b, path, seen: dict) -> Scenario | None:  # noqa: C901 - over
                 more = _read_more(b, report, df.line_of("read_more"),
                                   df.mapping.get("read_more"), anchors)
                 if etitle and outcome and dsummary and points:
-                    ending = Ending(etitle, outcome, Markup(md.render(dsummary)),  # nosec B704 - md.render sanitises with nh3
-                                    tuple(Markup(md.render_inline(p)) for p in points), more)  # nosec B704 - sanitised by nh3
+                    ending = Ending(etitle, outcome, b.render(dsummary, report, df.line_of("summary")),
+                                    tuple(b.render(p, report, df.line_of("key_points"), inline=True)
+                                          for p in points), more)
             edges[node_id] = []
         else:
             choices = []
@@ -177,13 +178,13 @@ def _load_scenario(b, path, seen: dict) -> Scenario | None:  # noqa: C901 - over
                 if nxt:
                     edges[node_id].append((nxt, cf.line_of("next")))
                 if label and nxt and feedback:
-                    choices.append(Choice(index, label, nxt, Markup(md.render(feedback)),  # nosec B704 - sanitised by nh3
+                    choices.append(Choice(index, label, nxt, b.render(feedback, report, cf.line_of("feedback")),
                                           serves, neglects))
             if not items:
                 report(node_line, f"node {node_id!r} has no way forward: give it 'choices' or "
                                   f"make it an ending")
         if text is not None:
-            nodes[node_id] = Node(node_id, Markup(md.render(text)), tuple(choices) if ending is None  # nosec B704 - sanitised by nh3
+            nodes[node_id] = Node(node_id, b.render(text, report, nf.line_of("text")), tuple(choices) if ending is None
                                   else (), ending)
     if start and start not in raw_nodes:
         report(f.line_of("start"), f"'start' names a node that does not exist: {start!r}")
