@@ -77,7 +77,7 @@ def test_an_unknown_source_in_a_dilemma_is_reported_with_its_line(tmp_path):
     text = path.read_text()
     assert "{cite: training-resource-2013}" in text
     path.write_text(text.replace("{cite: training-resource-2013}", "{cite: no-such-source}", 1))
-    line = next(i for i, l in enumerate(path.read_text().split("\n"), 1) if "no-such-source" in l)
+    line = next(i for i, text in enumerate(path.read_text().split("\n"), 1) if "no-such-source" in text)
     _, problems = build_course(tmp_path)
     assert [(p.path, p.message) for p in problems] == [
         ("scenarios/child-confides.yaml",

@@ -7,7 +7,6 @@ from typing import Mapping
 
 from markupsafe import Markup
 
-from app.content import markdown as md
 from app.content.fields import Fields
 from app.quizzes.types import QUESTION_TYPES, QuestionType
 
@@ -139,15 +138,16 @@ def _load_file(b, path, questions: dict, origins: dict, local: bool) -> None:  #
             if text is not None:
                 raw.append((text, correct))
             if text is not None and feedback is not None:
-                options.append(Option(OPTION_KEYS[i], text, correct, b.render(feedback, report, of.line_of("feedback"), inline=True)))
+                feedback_html = b.render(feedback, report, of.line_of("feedback"), inline=True)
+                options.append(Option(OPTION_KEYS[i], text, correct, feedback_html))
         if qtype:
             QUESTION_TYPES[qtype].validate(raw, report, q.line_of("options"))
         if qid:
             origins[qid] = f"{b.rel(path)}:{q.line_of('id')}"
         if None in (qid, qtype, prompt, explanation, source, module) or len(options) != len(raw) or not options:
             continue
-        questions[qid] = Question(qid, qtype, prompt, tuple(options),
-                                  b.render(explanation, report, q.line_of("explanation"), inline=True), source, module.id, section,
+        explanation_html = b.render(explanation, report, q.line_of("explanation"), inline=True)
+        questions[qid] = Question(qid, qtype, prompt, tuple(options), explanation_html, source, module.id, section,
                                   q.text("origin", required=False), local)
 
 
