@@ -16,6 +16,10 @@ The rules:
 - A member given a role that needs more than their certificates show must finish the higher
   pathway within the induction period of the role's assigned_on (or earlier, if their own
   certificate lapses first).
+
+The completion report applies the same rules in SQL for every member at once
+(app/data/report.py, _statuses()); tests/test_status_sql.py checks that the two agree on every
+member of a generated council. A change to a rule here is a change there too.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from sqlalchemy import exists, func, or_, select
 
 from app import clock
 from app.certificates.dates import add_months
+from app.data.report import StatusRules
 from app.extensions import db
 from app.models import (Certificate, ChecklistAnswer, Councillor, CouncillorRole, Election, ModuleRead,
                         QuizAttempt, ScenarioRun)
@@ -235,6 +240,18 @@ def training_records(person_ids: Iterable[int] | None = None, today: date | None
     refresher_id = current_course().pathways.refresher.id
     return {pid: decide(facts, today, settings, by_level, refresher_id)
             for pid, facts in load_facts(person_ids).items()}
+
+
+def status_rules(today: date | None = None) -> StatusRules:
+    """The settings decide() is given, for the SQL twin of decide() in app/data/report.py."""
+    from app.content import current_course
+    from app.roles import role_levels
+
+    settings = Settings.from_config()
+    return StatusRules(today=today or clock.today(), warning_days=settings.warning_days,
+                       induction_months=settings.induction_months, role_levels=dict(role_levels()),
+                       pathway_for_level=dict(level_pathways()),
+                       refresher_id=current_course().pathways.refresher.id)
 
 
 def training_record(person_id: int, today: date | None = None) -> TrainingRecord | None:

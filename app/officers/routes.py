@@ -356,14 +356,11 @@ REPORT_PER_PAGE = 200
 @officer
 def report():
     filters, errors = report_module.parse_filters(request.args)
-    data = report_module.build(filters)
-    pages = max(1, -(-len(data.rows) // REPORT_PER_PAGE))
     page = request.args.get("page", "1")
-    page = min(int(page), pages) if page.isdigit() and int(page) > 0 else 1
-    shown = data.rows[(page - 1) * REPORT_PER_PAGE:page * REPORT_PER_PAGE]
+    data = report_module.build(filters, page=int(page) if page.isdigit() else 1, per_page=REPORT_PER_PAGE)
     return render_template(
-        "officers/report.html", report=data, rows=shown, page=page, pages=pages, errors=errors,
-        columns=report_module.COLUMNS, statuses=report_module.STATUS_VALUES,
+        "officers/report.html", report=data, rows=data.rows, page=data.page, pages=data.pages, errors=errors,
+        columns=report_module.COLUMNS, sort_labels=report_module.SORT_LABELS, statuses=report_module.STATUS_VALUES,
         status_slug=report_module.status_slug,
         status_options=[(report_module.status_slug(s), s.capitalize()) for s in report_module.STATUS_VALUES],
         ward_options=[(w, w) for w in data.wards], party_options=[(p, p) for p in data.parties],
