@@ -277,7 +277,7 @@ def _where(s, filters: ReportFilters, today: date) -> list[ColumnElement]:
 
 
 def _order(s, filters: ReportFilters) -> list:
-    keys = {
+    by_sort: dict[str, list[ColumnElement]] = {
         "name": [func.lower(s.c.name)],
         "ward": [func.lower(s.c.ward)],
         "party": [func.lower(s.c.party)],
@@ -290,9 +290,10 @@ def _order(s, filters: ReportFilters) -> list:
         "dilemmas": [s.c.dilemmas_done],
         # Overdue longest first, then due soonest, then not started past the induction deadline.
         "urgency": [_urgency(s), s.c.due_by],
-    }[filters.sort if filters.sort in SORTS else "name"]
+    }
+    keys = by_sort[filters.sort if filters.sort in SORTS else "name"]
     descending = filters.direction == "desc"
-    order = []
+    order: list = []
     for key in keys:
         # Empty values last whichever the direction; ties by name.
         order += [case((key.is_(None), 1), else_=0), key.desc() if descending else key.asc()]
