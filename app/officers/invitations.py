@@ -50,9 +50,17 @@ def count_not_yet_invited() -> int:
     return db.session.scalar(select(func.count()).select_from(Councillor).where(*_NOT_YET_INVITED))
 
 
-def invite_everyone_not_yet_invited() -> int:
-    """Invite every active member never invited; one transaction, one audit entry each."""
-    members = not_yet_invited()
+def preview(person: Person) -> tuple[str, str, str]:
+    """(to, subject, body) of the invitation this person would get, with no working link in it."""
+    link = "(a link only they can use)"
+    return (person.email, f"You are invited to {current_app.config['SERVICE_NAME']}",
+            render_template("auth/email/invitation.txt", person=person, link=link))
+
+
+def invite_everyone_not_yet_invited(only: set[int] | None = None) -> int:
+    """Invite every active member never invited (of `only`, the ids the officer checked, if given);
+    one transaction, one audit entry each."""
+    members = [m for m in not_yet_invited() if only is None or m.id in only]
     for member in members:
         send_invitation(member)
         member.invited_at = utcnow()

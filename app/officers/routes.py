@@ -21,6 +21,8 @@ from app.extensions import db
 from app.models import ROLE_LABELS, Councillor, OutboxMessage
 from app.officers import (audit_log, bp, charts, erasure, exports, importer, invitations, member_record,
                           members, moderngov)
+from app.data import chasing as chasing_data
+from app.officers import chasing
 from app.officers import report as report_module
 from app.officers.forms import (EraseForm, ImportConfirmForm, ImportUploadForm, MemberForm, ModernGovConfirmForm,
                                 ModernGovUploadForm)
@@ -97,7 +99,13 @@ def member_new():
 def member(member_id: int):
     member = _member_or_404(member_id)
     record = member_record.load(member, current_course())
-    return render_template("officers/member.html", member=member, record=record, form=FlaskForm())
+    history, actors = chasing_data.member_history(member.id)
+    return render_template("officers/member.html", member=member, record=record, form=FlaskForm(),
+                           history=history, actors=actors,
+                           last_reminder=chasing_data.last_reminders([member.id]).get(member.id),
+                           can_remind=bool(record.training and member.active and member.erased_at is None
+                                           and getattr(record.training.status, "value", record.training.status)
+                                           in chasing.CHASED))
 
 
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
@@ -164,12 +172,23 @@ def member_invite(member_id: int):
     return redirect(url_for("officers.member", member_id=member.id))
 
 
+@bp.route("/members/invite-all", methods=["GET"])
+@officer
+def invite_all_check():
+    """Who the bulk invitation goes to, and the email they get, before anything is sent."""
+    people = invitations.not_yet_invited()
+    preview = invitations.preview(people[0]) if people else None
+    return render_template("officers/invite_all_check.html", people=people, preview=preview,
+                           form=FlaskForm())
+
+
 @bp.route("/members/invite-all", methods=["POST"])
 @officer
 def invite_all():
     if not FlaskForm().validate_on_submit():
         abort(400)
-    count = invitations.invite_everyone_not_yet_invited()
+    chosen = {int(v) for v in request.form.getlist("member_id") if v.isdigit()}
+    count = invitations.invite_everyone_not_yet_invited(only=chosen if chosen else None)
     flash(f"Invitations sent to {count} member{'' if count == 1 else 's'}." if count
           else "Everyone active has already been invited.", "success")
     return redirect(url_for("officers.member_list"))
