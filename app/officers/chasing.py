@@ -61,7 +61,15 @@ def draft(row: report_module.Row, email: str) -> Draft:
 def _drafts(rows, wanted_ids=None) -> list[Draft]:
     rows = [r for r in rows if r.status in CHASED and (wanted_ids is None or r.member_id in wanted_ids)]
     members = data.chaseable_members(r.member_id for r in rows)
-    return [draft(r, members[r.member_id].email) for r in rows if r.member_id in members]
+    # A member with no email address yet (added by the modern.gov sync) cannot be emailed.
+    return [draft(r, email) for r in rows
+            if r.member_id in members and (email := members[r.member_id].email)]
+
+
+def can_remind(training) -> bool:
+    """Whether a member's training record (app.certificates.status) is one an officer chases."""
+    status = getattr(training, "status", None)
+    return getattr(status, "value", status) in CHASED
 
 
 def for_member(member_id: int, today: date | None = None) -> Draft | None:

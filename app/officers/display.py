@@ -50,7 +50,5 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["uk_time"] = local_date_time
     app.jinja_env.globals["audit_describe"] = describe
-    from app.officers.audit_log import action_label
 
-    app.jinja_env.globals["audit_label"] = action_label
     app.jinja_env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]

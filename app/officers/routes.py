@@ -103,9 +103,8 @@ def member(member_id: int):
     return render_template("officers/member.html", member=member, record=record, form=FlaskForm(),
                            history=history, actors=actors,
                            last_reminder=chasing_data.last_reminders([member.id]).get(member.id),
-                           can_remind=bool(record.training and member.active and member.erased_at is None
-                                           and getattr(record.training.status, "value", record.training.status)
-                                           in chasing.CHASED))
+                           can_remind=bool(member.active and member.erased_at is None and member.email
+                                           and chasing.can_remind(record.training)))
 
 
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
