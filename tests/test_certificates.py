@@ -17,7 +17,7 @@ from app.certificates.status import Status, training_record
 from app.content import current_course
 from app.extensions import db
 from app.models import (AuditEvent, Certificate, ChangesAcknowledgement, ChecklistAnswer, Councillor, Election,
-                        ModuleRead, QuizAttempt, ScenarioRun)
+                        ModuleRead, OutboxMessage, QuizAttempt, ScenarioRun)
 from tests.conftest import REPO, make_councillor
 
 TODAY = date(2026, 11, 22)
@@ -63,6 +63,11 @@ def complete_induction(app, pid, assessment=True, on=date(2026, 11, 1)):
         pass_assessment(app, pid, on=on)
 
 
+def current_course_module_ids(app):
+    with app.app_context():
+        return current_course().pathways.for_level(1).module_ids
+
+
 def certificates_of(app, pid):
     with app.app_context():
         rows = db.session.scalars(select(Certificate).where(Certificate.person_id == pid)
@@ -79,28 +84,46 @@ def pdf_text(data: bytes) -> str:
 
 # --- earning a certificate online ---------------------------------------------------------------
 
-def test_a_member_completes_induction_downloads_the_certificate_and_it_verifies(app, client, auth, councillor):
+def test_the_last_requirement_issues_the_certificate_there_and_then(app, client, auth, councillor):
     complete_induction(app, councillor)
+    last = current_course_module_ids(app)[-1]
+    with app.app_context():
+        db.session.execute(ModuleRead.__table__.delete().where(ModuleRead.person_id == councillor,
+                                                               ModuleRead.module_id == last))
+        db.session.commit()
     auth.sign_in()
     page = client.get("/my-training").get_data(as_text=True)
     assert "Your certificate" in page and "In progress" in page
-    assert "You have finished</span>" not in page and "You have finished: Induction (level 1)" in page
-    assert "Get your certificate" in page
+    assert "Required for your Induction (level 1) certificate" in page
+    assert "Get your certificate" not in page and certificates_of(app, councillor) == []
 
-    response = client.post("/certificates", data={"pathway_id": "induction"})
+    # Marking the last required module as read issues the certificate and lands on its confirmation.
+    response = client.post(f"/modules/{last}/read")
     assert response.status_code == 303
+    [certificate] = certificates_of(app, councillor)
+    assert response.headers["Location"].startswith(f"/certificates/{certificate.id}/issued")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Your Induction (level 1) certificate is ready" in page
-    assert "Refresher due by" in page and "22 November 2028" in page
+    assert "govuk-panel--confirmation" in page and "Certificate issued" in page
+    assert codes.display(certificate.code) in page
+    assert f'href="/certificates/{certificate.id}.pdf"' in page and 'href="/my-training/due-date.ics"' in page
+    assert "22 November 2028" in page and f'href="/modules/{last}"' in page
+    with app.app_context():
+        [email] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "pat.jones@example.gov.uk")).all()
+        assert email.subject == "Your corporate parenting training certificate"
+        assert codes.display(certificate.code) in email.body and "22 November 2028" in email.body
+        assert f"http://training.test/certificates/{certificate.id}/issued" in email.body
+    page = client.get("/my-training").get_data(as_text=True)
     assert ">Current<" in page and "Get your certificate" not in page
+    assert len(certificates_of(app, councillor)) == 1   # visiting My training again issues nothing more
 
     [certificate] = certificates_of(app, councillor)
     assert (certificate.level, certificate.completed_on, certificate.refresher_due) == (1, TODAY, date(2028, 11, 22))
     assert certificate.score_percent == 85 and certificate.how == "online"
     assert codes.looks_like_code(certificate.code)
 
-    # A double click, or the back button and a second click, issues nothing more.
+    # A form posted from an older page, or a second click, issues nothing more.
     assert client.post("/certificates", data={"pathway_id": "induction"}).status_code == 303
+    assert client.post(f"/modules/{last}/read").headers["Location"] == "/my-training"
     assert len(certificates_of(app, councillor)) == 1
 
     download = client.get(f"/certificates/{certificate.id}.pdf")
@@ -127,7 +150,7 @@ def test_the_certificate_is_refused_until_the_pathway_is_finished(app, client, a
     complete_induction(app, councillor, assessment=False)
     auth.sign_in()
     page = client.get("/my-training").get_data(as_text=True)
-    assert "What is left to do: Induction (level 1)" in page
+    assert "Required for your Induction (level 1) certificate" in page
     assert "Pass the “Test your knowledge” assessment" in page and "Get your certificate" not in page
     response = client.post("/certificates", data={"pathway_id": "induction"})
     assert response.status_code == 409
@@ -342,8 +365,13 @@ def test_an_officer_revokes_a_certificate_and_the_verification_page_says_so(app,
 
     auth.sign_in()
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 404
-    page = client.get("/my-training").get_data(as_text=True)
-    assert "Get your certificate" in page   # the work still counts, so a new certificate can be issued
+    # The work still counts, so a new certificate is issued: from the next day, as one certificate
+    # a day per pathway is all the record keeps.
+    assert client.get("/my-training").status_code == 200
+    app.config["TODAY"] = date(2026, 11, 23)
+    response = client.get("/my-training")
+    assert response.status_code == 303 and "/issued" in response.headers["Location"]
+    assert [c.revoked_at is None for c in certificates_of(app, councillor)] == [False, True]
 
 
 def test_verification_is_rate_limited(database_url):
@@ -458,7 +486,7 @@ def test_an_overdue_member_refreshes_and_both_cycles_are_kept(app, client, auth,
         db.session.commit()
     auth.sign_in()
     page = client.get("/my-training").get_data(as_text=True)
-    assert ">Overdue<" in page and "What is left to do: Refresher (level 1)" in page
+    assert ">Overdue<" in page and "Required for your Refresher (level 1) certificate" in page
     assert "Read what has changed since your last certificate" in page and 'href="/refresher/changes"' in page
 
     page = client.get("/refresher/changes").get_data(as_text=True)
@@ -476,9 +504,8 @@ def test_an_overdue_member_refreshes_and_both_cycles_are_kept(app, client, auth,
     page = client.get("/my-training").get_data(as_text=True)
     assert "Get your certificate" not in page and "you have not done before" in page
     finish(app, councillor, "housing-allocation", on=date(2026, 11, 11))
-    assert "Get your certificate" in client.get("/my-training").get_data(as_text=True)
-
-    assert client.post("/certificates", data={"pathway_id": "refresher"}).status_code == 303
+    response = client.get("/my-training")
+    assert response.status_code == 303 and "/issued" in response.headers["Location"]
     old, new = certificates_of(app, councillor)
     assert (old.code, old.revoked_at) == ("OLDCERT22222", None)
     assert (new.pathway_id, new.level, new.completed_on, new.refresher_due, new.score_percent) == \
@@ -520,8 +547,8 @@ def test_a_returning_member_renews_with_the_assessment_alone(app, client, auth):
     assert ">Current<" in page and "You were elected again after your last certificate" in page
     assert "Get your certificate" not in page
     pass_assessment(app, pid, on=date(2026, 6, 1), score=92)
-    assert "Get your certificate" in client.get("/my-training").get_data(as_text=True)
-    assert client.post("/certificates", data={"pathway_id": "refresher"}).status_code == 303
+    response = client.get("/my-training")
+    assert response.status_code == 303 and "/issued" in response.headers["Location"]
     new = certificates_of(app, pid)[-1]
     assert (new.pathway_id, new.refresher_due, new.score_percent) == ("refresher", date(2028, 11, 22), 92)
     assert "You were elected again" not in client.get("/my-training").get_data(as_text=True)

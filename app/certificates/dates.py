@@ -93,6 +93,12 @@ def due_date_calendar(due: date, uid: str, summary: str, description: str, url: 
         f"DESCRIPTION:{_escape(description)}",
         f"URL:{url}",
         "TRANSP:TRANSPARENT",
+        # A reminder four weeks ahead, while there is still time to do the training.
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        f"DESCRIPTION:{_escape(summary)}",
+        "TRIGGER:-P28D",
+        "END:VALARM",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

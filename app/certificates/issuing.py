@@ -150,6 +150,46 @@ def issue(person: Councillor, pathway_id: str, today: date | None = None) -> tup
     return certificate, created
 
 
+def issue_if_complete(person: Councillor, today: date | None = None) -> Certificate | None:
+    """Issue the certificate the moment the member meets the last requirement of their pathway.
+
+    Called after every action that can complete one (a module read, a checklist answer, the
+    assessment, a dilemma's ending, the "what has changed" page) and when My training opens.
+    Returns the certificate only when this call issued it, so the caller shows the confirmation
+    once; the member is emailed at the same time.
+    """
+    if not getattr(person, "is_councillor", False):
+        return None
+    today = today or clock.today()
+    j = journey(person, today)
+    if j.pathway is None or j.progress is None or not j.progress.complete:
+        return None
+    if _find(person.id, j.pathway.id, today) is not None:
+        return None   # issued (or revoked) today already
+    certificate, created = issue(person, j.pathway.id, today)
+    if not created:
+        return None
+    _email_certificate(person, certificate)
+    return certificate
+
+
+def _email_certificate(person: Councillor, certificate: Certificate) -> None:
+    from flask import render_template, url_for
+
+    from app import mail
+
+    pathway = current_course().pathways.get(certificate.pathway_id)
+    body = render_template(
+        "certificates/email/issued.txt", name=person.name, certificate=certificate,
+        pathway=f"{pathway.title} (level {certificate.level})" if pathway else certificate.pathway_id,
+        code=codes.display(certificate.code),
+        link=url_for("certificates.issued", certificate_id=certificate.id, _external=True),
+        verify=url_for("certificates.verify", code=certificate.code, _external=True),
+        council=current_app.config["COUNCIL_NAME"])
+    mail.send(person.email, "Your corporate parenting training certificate", body)
+    db.session.commit()
+
+
 def record_face_to_face(email: str, pathway_id: str, completed_on: date | None, recorded_by_id: int | None,
                         today: date | None = None) -> tuple[Certificate, bool]:
     """Record a completion from a face-to-face training session, as the CLI and the officer form do."""

@@ -6,11 +6,10 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from app import clock
 from app.auth.access import councillor, public
-from app.certificates import bp, codes, issuing
+from app.certificates import bp, codes, completion, issuing
 from app.certificates.display import pathway_name, pdf_response
 from app.certificates.dates import due_date_calendar, long_date
 from app.certificates.forms import ConfirmForm, IssueForm, VerifyForm
@@ -31,38 +30,6 @@ def _certificate_code(code: str) -> str:
     return codes.display(code)
 
 
-def _target_url(target: str | None) -> str | None:
-    """Where a member goes to meet a requirement; None if that part of the service is not there."""
-    if not target:
-        return None
-    kind, _, value = target.partition(":")
-    candidates = {
-        "module": ("learning.module", {"module_id": value}),
-        "checklist": ("checklists.checklist", {"level": int(value) if value.isdigit() else 1}),
-        "assessment": ("quizzes.assessment", {}),
-        "scenarios": ("scenarios.index", {}),
-        "changes": ("certificates.changes", {}),
-    }
-    endpoint, args = candidates.get(kind, (None, {}))
-    try:
-        return url_for(endpoint, **args) if endpoint else None
-    except BuildError:
-        return None
-
-
-@bp.app_context_processor
-def _my_training():
-    def certificate_summary():
-        # Called only by certificates/_my_training.html, so other pages do no work for it.
-        if not current_user.is_authenticated or not current_user.is_councillor:
-            return None
-        j = issuing.journey(current_user)
-        return {"journey": j, "record": j.record, "certificates": issuing.all_certificates(current_user.id),
-                "target_url": _target_url, "form": IssueForm(formdata=None),
-                "pathway_name": pathway_name, "certificate_status": issuing.certificate_status,
-                "required": current_course().pathways.for_level(j.record.required_level)}
-
-    return {"certificate_summary": certificate_summary}
 
 
 # --- a member's own certificates ----------------------------------------------------------------
@@ -88,14 +55,25 @@ def issue():
     form = IssueForm()
     if not form.validate_on_submit():
         abort(400)
+    # Certificates are issued as the last requirement is met; this stays for a form posted from
+    # an older page, and lands on the same confirmation.
     try:
         certificate, created = issuing.issue(current_user, form.pathway_id.data)
     except issuing.CertificateError as exc:
         return render_template("certificates/not_ready.html", message=exc.message), 409
-    if created:
-        flash(f"Your {pathway_name(certificate.pathway_id, certificate.level)} certificate is ready. "
-              f"Your refresher is due by {long_date(certificate.refresher_due)}.", "success")
-    return redirect(url_for("learning.my_training", _anchor="certificate"), 303)
+    return redirect(url_for("certificates.issued", certificate_id=certificate.id), 303)
+
+
+@bp.route("/certificates/<int:certificate_id>/issued")
+@councillor
+def issued(certificate_id: int):
+    """The confirmation a member lands on when their last requirement issues the certificate."""
+    certificate = _own_certificate_or_404(certificate_id)
+    if certificate.revoked_at is not None:
+        abort(404)
+    return render_template("certificates/issued.html", certificate=certificate,
+                           pathway=pathway_name(certificate.pathway_id, certificate.level),
+                           finished=completion.safe_local(request.args.get("finished", "")))
 
 
 @bp.route("/certificates/<int:certificate_id>.pdf")
@@ -114,11 +92,13 @@ def calendar():
     due = j.record.due_by
     if due is None:
         abort(404)
-    what = "refresher" if j.record.required_pathway == current_course().pathways.refresher.id \
-        else pathway_name(j.record.required_pathway).lower()
+    # Once a member holds a certificate, what falls due is its refresher, whatever their status.
+    refresher = due == j.record.refresher_due or \
+        j.record.required_pathway == current_course().pathways.refresher.id
+    what = "refresher" if refresher else pathway_name(j.record.required_pathway).lower()
     body = due_date_calendar(
         due, uid=f"training-due-{current_user.id}-{due:%Y%m%d}@{request.host.split(':')[0]}",
-        summary=f"Corporate parenting training: {what} due",
+        summary=f"Corporate parenting {what} due",
         description=f"Finish your corporate parenting {what} by {long_date(due)}. "
                     f"See what is left to do on My training.",
         url=url_for("learning.my_training", _external=True), stamp=clock.now())
@@ -140,7 +120,7 @@ def changes():
     if form.validate_on_submit():
         issuing.acknowledge_changes(current_user, cycle.certificate_id)
         flash("You have read what has changed since your last certificate.", "success")
-        return redirect(url_for("learning.my_training", _anchor="certificate"), 303)
+        return completion.or_certificate(redirect(url_for("learning.my_training"), 303))
     acknowledged = any(r.key == "changes" and r.done for r in j.progress.requirements)
     return render_template("certificates/changes.html", form=form, cycle=cycle, acknowledged=acknowledged,
                            changes=issuing.changes_since(current_user.id, cycle.completed_on,

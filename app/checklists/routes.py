@@ -7,6 +7,7 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 from flask_login import current_user
 
 from app.auth.access import signed_in
+from app.certificates import completion
 from app.checklists import bp, progress
 from app.checklists.answers import save_answer
 from app.checklists.forms import ChecklistAnswerForm
@@ -24,15 +25,6 @@ def _applicable_or_404(level: int):
 
 def _plan():
     return build_plan(progress.statuses(current_user.id, progress.checklists_for(current_user)))
-
-
-@bp.app_context_processor
-def checklist_summaries():
-    def checklists_summary():
-        statuses = progress.statuses(current_user.id, progress.checklists_for(current_user))
-        return {"statuses": statuses, "plan": build_plan(statuses)}
-
-    return {"checklists_summary": checklists_summary}
 
 
 @bp.route("/checklists")
@@ -65,7 +57,9 @@ def question(level: int, question_number: int):
         if form.validate_on_submit():
             save_answer(current_user.id, found, asked, form.entry())
             if changing or question_number == len(found.questions):
-                return redirect(url_for("checklists.answers", level=level))
+                # The last answer may be the member's last requirement: then the certificate.
+                return completion.or_certificate(redirect(url_for("checklists.answers", level=level)),
+                                                 finished=url_for("checklists.answers", level=level))
             return redirect(url_for("checklists.question", level=level,
                                     question_number=question_number + 1))
         status_code = 400

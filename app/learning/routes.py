@@ -5,16 +5,23 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.auth.access import councillor, signed_in
+from app.certificates import completion, issuing
+from app.certificates.display import pathway_name
+from app.certificates.issuing import certificate_status
 from app.content import current_course, module_html
-from app.learning import bp, my_data, progress
+from app.learning import bp, my_data, my_training as view_model, progress
 
 
 @bp.route("/my-training")
 @signed_in
 def my_training():
-    course = current_course()
-    return render_template("learning/my_training.html",
-                           progress=progress.progress(course, current_user))
+    # A pathway finished before certificates were issued automatically (or an officer's change
+    # of role that drops a requirement) is certified here, on the member's next visit.
+    certificate = issuing.issue_if_complete(current_user)
+    if certificate is not None:
+        return redirect(completion.confirmation_url(certificate), 303)
+    return render_template("learning/my_training.html", page=view_model.build(current_user),
+                           pathway_name=pathway_name, certificate_status=certificate_status)
 
 
 def _module_or_404(module_id: str):
@@ -44,7 +51,10 @@ def mark_read(module_id: str):
     module = _module_or_404(module_id)
     progress.mark_read(current_user, module)
     flash(f"You have marked ‘{module.title}’ as read.", "success")
-    return redirect(url_for("learning.my_training", _anchor=f"module-{module.id}"))
+    # To the top of My training, not a #fragment down the page: the success banner and the
+    # "Continue" button to the next required item are then where the member is looking.
+    return completion.or_certificate(redirect(url_for("learning.my_training")),
+                                     finished=url_for("learning.module", module_id=module.id))
 
 
 @bp.route("/modules/<module_id>/unread", methods=["POST"])

@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.auth.access import signed_in
+from app.certificates import completion
 from app.content import current_course
 from app.quizzes import attempts, bp, draw
 from app.quizzes.attempts import STARTED, SUBMITTED, Quiz
@@ -26,13 +27,10 @@ PAGED_FIELD = "answer"
 @bp.app_context_processor
 def quiz_helpers():
     # Functions, not values, so the queries run only on the pages that call them.
-    def quiz_summary():
-        return attempts.summary(current_course(), current_user)
-
     def quiz_module_size(module_id: str) -> int:
         return draw.module_quiz_size(current_course(), module_id)
 
-    return {"quiz_summary": quiz_summary, "quiz_module_size": quiz_module_size,
+    return {"quiz_module_size": quiz_module_size,
             "quiz_date": quiz_date, "quiz_start_url": start_url}
 
 
@@ -57,6 +55,12 @@ def _to_review(attempt, post: bool):
     if post:
         flash(ALREADY_SUBMITTED)
     return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+
+
+def _after_submit(attempt, newly: bool):
+    # Passing the assessment may be the member's last requirement: then the certificate is issued.
+    return completion.or_certificate(_to_review(attempt, not newly),
+                                     finished=url_for("quizzes.review", attempt_id=attempt.id))
 
 
 def _common(attempt) -> dict:
@@ -154,11 +158,11 @@ def attempt(attempt_id: int):
                 return _to_review(attempt, post)
             flash("Your answers are saved. Carry on from My training when you are ready.",
                   "success")
-            return redirect(url_for("learning.my_training", _anchor="test-your-knowledge"))
+            return redirect(url_for("learning.my_training"))
         attempt, newly = attempts.submit(course, current_user.id, attempt_id, posted)
     except attempts.Refused as refused:
         return _one_page(attempt, questions, posted, refused.errors, 400)
-    return _to_review(attempt, not newly)
+    return _after_submit(attempt, newly)
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:question_number>", methods=["GET", "POST"])
@@ -226,7 +230,7 @@ def submit(attempt_id: int):
         attempt, newly = attempts.submit(current_course(), current_user.id, attempt_id)
     except attempts.Refused as refused:
         return _check_page(attempt, refused.errors, 400)
-    return _to_review(attempt, not newly)
+    return _after_submit(attempt, newly)
 
 
 # --- after submitting --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.auth.access import officer, signed_in
+from app.certificates import completion
 from app.content import current_course
 from app.roles import LEVEL_NAMES, required_level
 from app.scenarios import bp, chart, runs, walk
@@ -30,16 +31,6 @@ def _run_or_404(scenario: Scenario, run_id: int, for_update: bool = False):
 def _to_run(scenario: Scenario, run, anchor: str | None = None):
     return redirect(url_for("scenarios.play", scenario_id=scenario.id, run_id=run.id,
                             _anchor=anchor), 303)
-
-
-@bp.app_context_processor
-def dilemmas_context():
-    def dilemmas_summary():
-        course = current_course()
-        return runs.summary(current_user, course.scenarios, required_level(current_user))
-
-    # A function, so the query runs only on the page that shows the summary (My training).
-    return {"dilemmas_summary": dilemmas_summary}
 
 
 @bp.route("/dilemmas")
@@ -120,7 +111,9 @@ def choose(scenario_id: str, run_id: int):
     run = _run_or_404(scenario, run_id, for_update=True)
     outcome = runs.choose(run, scenario, request.form.get("choice"), form.step.data, form.node.data)
     if outcome.refused is None:
-        return _to_run(scenario, run)
+        # Reaching an ending may finish the member's last required dilemma.
+        return completion.or_certificate(_to_run(scenario, run), finished=url_for(
+            "scenarios.play", scenario_id=scenario.id, run_id=run.id))
     if isinstance(outcome.refused, (walk.NothingChosen, walk.ChoiceNotOffered)):
         form.choice.errors = [outcome.refused.message]
         return _render_run(scenario, run, 400, form=form)
@@ -162,7 +155,7 @@ def reflection(scenario_id: str, run_id: int):
         return _render_run(scenario, run, 400, reflection_form=form)
     runs.save_reflection(run, form.reflection.data)
     flash("Your reflection has been saved. Only you can see it.", "success")
-    return _to_run(scenario, run, anchor="your-reflection")
+    return _to_run(scenario, run)
 
 
 # --- the workshop view: a facilitator leads a group through a dilemma on a projector ------------
