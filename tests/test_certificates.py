@@ -459,7 +459,7 @@ def test_the_election_form_explains_bad_input(app, client, auth, officer):
     page = response.get_data(as_text=True)
     assert "Enter the date" in page and "The induction period must be a whole number of months from 1 to 24" in page
     response = client.post("/officers/elections", data={"day": "7", "month": "5", "year": "26", "induction_months": "3"})
-    assert response.status_code == 400 and "The year must include 4 numbers" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "The date must include a year with 4 numbers" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Election)) == 0
 

@@ -229,7 +229,7 @@ def test_an_impossible_date_is_named_and_nothing_is_saved(app, client, auth, cou
     ("first", "3", "2027", "must be a real date, in numbers"),
     ("1", "3", "27", "must include a year with 4 numbers"),
     ("30", "11", "2026", "must be today or in the future"),
-    ("1", "1", "2040", "must be within the next 10 years"),
+    ("1", "1", "2040", "must be on or before"),
 ])
 def test_date_errors_say_what_is_wrong(app, client, auth, councillor, day, month, year, message):
     auth.sign_in()

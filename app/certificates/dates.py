@@ -26,24 +26,6 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
-def parse_parts(day: str | None, month: str | None, year: str | None) -> date:
-    """A date from the three boxes of a GOV.UK date input; ValueError says what is wrong."""
-    parts = {"day": (day or "").strip(), "month": (month or "").strip(), "year": (year or "").strip()}
-    missing = [name for name, value in parts.items() if not value]
-    if len(missing) == 3:
-        raise ValueError("Enter the date")
-    if missing:
-        raise ValueError(f"The date must include a {' and '.join(missing)}")
-    if not all(value.isdigit() for value in parts.values()):
-        raise ValueError("The date must be in numbers, like 29 2 2024")
-    if len(parts["year"]) != 4:
-        raise ValueError("The year must include 4 numbers")
-    try:
-        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        raise ValueError("The date must be a real date") from None
-
-
 def parse_iso(text: str) -> date:
     """YYYY-MM-DD, as the command line takes it."""
     try:

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from app import clock
 from app.certificates import codes
-from app.certificates.dates import parse_parts
+from app.date_input import read_date
 
 
 def _strip(value):
@@ -50,15 +50,11 @@ class DateForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        try:
-            self.date_value = parse_parts(self.day.data, self.month.data, self.year.data)
-        except ValueError as exc:
-            self.date_error = str(exc)
-            return False
-        if not self.allow_future and self.date_value > clock.today():
-            self.date_error = "The date must be today or in the past"
-            return False
-        return ok
+        today = clock.today()
+        answer = read_date(self.day.data, self.month.data, self.year.data, today=today,
+                           not_after=None if self.allow_future else today)
+        self.date_value, self.date_error = answer.value, answer.error
+        return ok and not answer.error
 
     def extra_errors(self) -> list[tuple[str, str]]:
         """Errors that belong to no single field, for the error summary."""

@@ -1,7 +1,6 @@
 """The form for one checklist question: the answer, a note, and an action unless the answer is yes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -10,60 +9,24 @@ from wtforms.validators import Length
 
 from app.checklists.answers import Entry
 from app.checklists.progress import ANSWERS, PRIORITIES
+from app.date_input import DATE_PARTS, DateAnswer, read_date  # noqa: F401 (DATE_PARTS: the parts' order)
 
 NOTE_MAX = 2000
 ACTION_MAX = 1000
 HELP_MAX = 300  # the column's length
 LATEST_YEARS_AHEAD = 10
-DATE_PARTS = ("day", "month", "year")
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-@dataclass(frozen=True)
-class DateResult:
-    value: date | None = None
-    error: str | None = None
-    bad_parts: tuple[str, ...] = ()
-
-
 def parse_date(day: str | None, month: str | None, year: str | None, *, today: date,
-               keep: date | None = None, what: str = "The date") -> DateResult:
-    """Read a GOV.UK date input; errors name what is wrong, in the Design System's words.
-
-    `keep` is the date already saved: it stays acceptable after it has passed, so a member can
-    change their note without first moving an old deadline.
-    """
-    parts = {"day": (day or "").strip(), "month": (month or "").strip(), "year": (year or "").strip()}
-    missing = tuple(p for p in DATE_PARTS if not parts[p])
-    if len(missing) == 3:
-        return DateResult(error=f"Enter {what[0].lower()}{what[1:]}", bad_parts=DATE_PARTS)
-    if missing:
-        words = " and ".join(f"a {p}" for p in missing)
-        return DateResult(error=f"{what} must include {words}", bad_parts=missing)
-    not_numbers = tuple(p for p in DATE_PARTS if not parts[p].isdigit())
-    if not_numbers:
-        return DateResult(error=f"{what} must be a real date, in numbers, like 27 3 {today.year + 1}",
-                          bad_parts=not_numbers)
-    if len(parts["year"]) != 4:
-        return DateResult(error=f"{what} must include a year with 4 numbers, like {today.year + 1}",
-                          bad_parts=("year",))
-    try:
-        value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        bad = tuple(p for p, limit in (("day", 31), ("month", 12)) if not 1 <= int(parts[p]) <= limit)
-        # Both in range but no such day in that month (31 April): the day is what is wrong.
-        return DateResult(error=f"{what} must be a real date", bad_parts=bad or ("day",))
-    if value < today and value != keep:
-        return DateResult(error=f"{what} must be today or in the future", bad_parts=DATE_PARTS)
+               keep: date | None = None, what: str = "The date") -> DateAnswer:
+    """An action's deadline: from today to ten years ahead (a passed deadline already saved may stay)."""
     latest = today.replace(year=today.year + LATEST_YEARS_AHEAD) if not (
         today.month == 2 and today.day == 29) else date(today.year + LATEST_YEARS_AHEAD, 2, 28)
-    if value > latest:
-        return DateResult(error=f"{what} must be within the next {LATEST_YEARS_AHEAD} years",
-                          bad_parts=("year",))
-    return DateResult(value=value)
+    return read_date(day, month, year, today=today, what=what, not_before=today, not_after=latest, keep=keep)
 
 
 class ChecklistAnswerForm(FlaskForm):

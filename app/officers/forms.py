@@ -8,7 +8,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app import clock
+from app.date_input import DateAnswer, read_date
 from app.models import ROLE_LABELS
+
+EARLIEST_ELECTION = date(1900, 1, 1)  # a typo such as 0226 for 2026, not a real election
 
 
 def _strip(value):
@@ -41,25 +45,18 @@ class MemberForm(FlaskForm):
 
     def validate_elected_on_day(self, field):
         # The GOV.UK date pattern: three boxes, one error, on the first box.
-        parts = (self.elected_on_day.data, self.elected_on_month.data, self.elected_on_year.data)
-        if not any(parts):
-            return
-        if not all(parts):
-            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=False) if not v]
-            raise ValidationError(f"Date elected must include a {' and '.join(missing)}")
-        if self.elected_on is None:
-            raise ValidationError("Date elected must be a real date, like 2 5 2026")
+        if self._elected_on.error:
+            raise ValidationError(self._elected_on.error)
+
+    @property
+    def _elected_on(self) -> DateAnswer:
+        return read_date(self.elected_on_day.data, self.elected_on_month.data, self.elected_on_year.data,
+                         today=clock.today(), what="Date elected", optional=True,
+                         not_before=EARLIEST_ELECTION)
 
     @property
     def elected_on(self) -> date | None:
-        try:
-            day, month, year = (int(p) for p in (self.elected_on_day.data, self.elected_on_month.data,
-                                                 self.elected_on_year.data))
-            if year < 1900 or year > 2200:
-                return None
-            return date(year, month, day)
-        except (TypeError, ValueError):
-            return None
+        return self._elected_on.value
 
     def fill_date(self, value: date | None) -> None:
         if value:
