@@ -191,8 +191,12 @@ def _email_certificate(person: Councillor, certificate: Certificate) -> None:
 
 
 def record_face_to_face(email: str, pathway_id: str, completed_on: date | None, recorded_by_id: int | None,
-                        today: date | None = None) -> tuple[Certificate, bool]:
-    """Record a completion from a face-to-face training session, as the CLI and the officer form do."""
+                        today: date | None = None, trainer: str | None = None,
+                        commit: bool = True) -> tuple[Certificate, bool]:
+    """Record a completion from a face-to-face training session, as the CLI and the officer form do.
+
+    commit=False leaves the transaction open, so a whole session's attendance is saved together
+    (the caller commits, or rolls back when any attendee fails)."""
     today = today or clock.today()
     person = Person.by_email(email or "")
     if person is None or not person.is_councillor:
@@ -222,10 +226,13 @@ def record_face_to_face(email: str, pathway_id: str, completed_on: date | None, 
             db.session.flush()
             audit.record("certificate.recorded", person.id, actor_id=recorded_by_id,
                          certificate_id=certificate.id, pathway=pathway.id,
-                         completed_on=completed_on.isoformat(), how="face-to-face")
-        db.session.commit()
+                         completed_on=completed_on.isoformat(), how="face-to-face",
+                         **({"trainer": trainer} if trainer else {}))
+        if commit:
+            db.session.commit()
     except Exception:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         raise
     return certificate, created
 
