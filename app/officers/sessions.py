@@ -7,9 +7,9 @@ from datetime import date
 
 from app import clock
 from app.certificates import issuing
-from app.certificates.dates import parse_parts
 from app.content import current_course
 from app.data import sessions as data
+from app.date_input import read_date
 
 MAX_TRAINER = 200
 
@@ -43,23 +43,17 @@ class Session:
 
     @property
     def held_on(self) -> date | None:
-        try:
-            return parse_parts(self.day, self.month, self.year)
-        except ValueError:
-            return None
+        return read_date(self.day, self.month, self.year, today=clock.today()).value
 
 
 def check(session: Session, today: date | None = None) -> list[tuple[str, str]]:
     """(field id, message) for each problem, in the order of the form."""
     today = today or clock.today()
     errors = []
-    try:
-        held_on = parse_parts(session.day, session.month, session.year)
-    except ValueError as exc:
-        errors.append(("day", str(exc).replace("Enter the date", "Enter the date of the session")))
-    else:
-        if held_on > today:
-            errors.append(("day", "The date of the session must be today or in the past"))
+    answer = read_date(session.day, session.month, session.year, today=today, what="The date of the session",
+                       not_after=today)
+    if answer.error:
+        errors.append(("day", answer.error))
     if current_course().pathways.get(session.pathway or "") is None:
         errors.append(("pathway", "Select the pathway the session covered"))
     if not session.trainer:
