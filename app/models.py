@@ -190,6 +190,8 @@ class QuizAttempt(Model):
     layout: Mapped[str] = mapped_column(String(20), default="one-page")  # one-page | paged
     question_ids: Mapped[list] = mapped_column(JSON)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)  # question id -> [option keys]
+    # question id -> option keys in the order this attempt shows them (shuffled at the start).
+    option_orders: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     score_percent: Mapped[int | None]
     passed: Mapped[bool | None]
     pass_mark: Mapped[int] = mapped_column(default=80)

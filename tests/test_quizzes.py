@@ -41,6 +41,9 @@ def questions(app, attempt_id):
 def choose(question, right: bool) -> list[str]:
     if right:
         return sorted(question.correct_keys)
+    if question.choices:  # matching: every statement answered, each wrongly
+        return [f"{o.key}{next(c.key for c in question.choices if c.key != o.match)}"
+                for o in question.options]
     wrong = sorted(question.option_keys - question.correct_keys)
     return wrong[:1] if wrong else sorted(question.correct_keys)
 

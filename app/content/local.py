@@ -25,7 +25,8 @@ from app.content.problems import Problem, Reporter
 # The topics a module can ask for with a line holding only {local: topic}.
 LOCAL_TOPICS = ("care-population", "board", "local-offer", "pledge", "contacts")
 LOCAL_FIELDS = {"children_in_care", "care_leavers", "figures_as_at", "board", "local_offer_url",
-                "pledge_url", "contacts"}
+                "pledge_url", "contacts", "quiz_figures"}
+FIGURE_NAME = re.compile(r"^[a-z0-9_]+$")
 URL = re.compile(r"^https?://[^\s<>\"']+$")
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
@@ -51,6 +52,12 @@ class LocalFacts:
     local_offer_url: str | None = None
     pledge_url: str | None = None
     contacts: tuple[Contact, ...] = ()
+    # Figures for the council's own quiz questions (quizzes/local.yaml 'needs'): (name, value).
+    quiz_figures: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def figures(self) -> dict[str, str]:
+        return dict(self.quiz_figures)
 
 
 LocalFactsProvider = Callable[[], LocalFacts]
@@ -87,7 +94,28 @@ def parse_local_facts(data: Any, report: Reporter) -> LocalFacts:
         local_offer_url=url("local_offer_url"),
         pledge_url=url("pledge_url"),
         contacts=tuple(contacts),
+        quiz_figures=_quiz_figures(f, report) if f.ok else (),
     )
+
+
+def _quiz_figures(f: Fields, report: Reporter) -> tuple[tuple[str, str], ...]:
+    raw = f.mapping.get("quiz_figures")
+    if raw is None or raw == "":
+        return ()
+    if not isinstance(raw, dict):
+        report(f.line_of("quiz_figures"), "'quiz_figures' must be lines of name: value")
+        return ()
+    figures = Fields(raw, report, where="quiz_figures")
+    out = []
+    for name in raw:
+        if not FIGURE_NAME.match(str(name)):
+            report(figures.line_of(name), f"quiz_figures: {name!r} must be lower case letters, "
+                                          f"digits and underscores")
+            continue
+        value = figures.text(name, required=False)
+        if value:  # left empty: the questions that need it wait
+            out.append((str(name), value))
+    return tuple(out)
 
 
 def read_local_file(path: Path, rel: str) -> tuple[LocalFacts, list[Problem]]:

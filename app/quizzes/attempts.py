@@ -10,15 +10,17 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.content.course import Course, Module
+from app.content.local import local_facts
 from app.extensions import db
 from app.models import Person, QuizAttempt
 from app.quizzes import draw, scoring
-from app.quizzes.bank import Question
+from app.quizzes.bank import Question, fill_local
 from app.roles import required_level
 
 log = logging.getLogger(__name__)
@@ -58,15 +60,21 @@ def quiz_for(course: Course, key: str) -> Quiz:
     return found or Quiz(key, "A quiz no longer in the course", None)
 
 
+def local_figures() -> dict[str, str]:
+    """The figures the council has given for its own questions (read per request, so an
+    officer's edit counts at once)."""
+    return local_facts().figures
+
+
 def quiz_size(course: Course, quiz: Quiz, person: Person) -> int:
     if quiz.is_assessment:
         rules = course.question_bank.assessment
-        pool = draw.assessment_pool(course, required_level(person))
+        pool = draw.assessment_pool(course, required_level(person), local_figures())
         per_module: dict[str, int] = {}
         for q in pool:
             per_module[q.module] = per_module.get(q.module, 0) + 1
         return min(rules.questions, sum(min(n, rules.per_module_max) for n in per_module.values()))
-    return draw.module_quiz_size(course, quiz.module.id) if quiz.module else 0
+    return draw.module_quiz_size(course, quiz.module.id, local_figures()) if quiz.module else 0
 
 
 # --- finding attempts: always by owner as well as id ------------------------------------------
@@ -95,9 +103,13 @@ def attempts_of(person_id: int) -> list[QuizAttempt]:
 
 
 def questions_of(course: Course, attempt: QuizAttempt) -> list[Question]:
-    """The attempt's questions in the order drawn; any since removed from the course are left out."""
+    """The attempt's questions in the order drawn, each with its options in the order this
+    attempt shows them; any since removed from the course are left out."""
     bank = course.question_bank
-    return [q for qid in attempt.question_ids if (q := bank.question(qid)) is not None]
+    orders = attempt.option_orders or {}
+    figures, council = local_figures(), current_app.config["COUNCIL_NAME"]
+    return [fill_local(q, figures, council).in_order(orders.get(qid)) for qid in attempt.question_ids
+            if (q := bank.question(qid)) is not None]
 
 
 def result_of(course: Course, attempt: QuizAttempt) -> scoring.Result:
@@ -112,9 +124,9 @@ def draw_for(course: Course, person: Person, quiz: Quiz, rng: random.Random) -> 
     missed = result_of(course, last).missed if last is not None and not last.passed else ()
     if quiz.is_assessment:
         return draw.draw_assessment(course, required_level(person), rng,
-                                    frozenset(m.question.module for m in missed))
+                                    frozenset(m.question.module for m in missed), local_figures())
     return draw.draw_module_quiz(course, quiz.module.id, rng,
-                                 frozenset(m.question.id for m in missed))
+                                 frozenset(m.question.id for m in missed), local_figures())
 
 
 def start(course: Course, person: Person, quiz: Quiz, layout: str, pass_mark: int,
@@ -123,12 +135,15 @@ def start(course: Course, person: Person, quiz: Quiz, layout: str, pass_mark: in
     person_id = person.id
     existing = open_attempt(person_id, quiz.key)
     if existing is None:
-        question_ids = draw_for(course, person, quiz, rng or random.SystemRandom())
+        rng = rng or random.SystemRandom()
+        question_ids = draw_for(course, person, quiz, rng)
         if not question_ids:
             raise LookupError(f"no questions to draw for {quiz.key}")
+        bank = course.question_bank
+        orders = draw.option_orders([bank.questions[qid] for qid in question_ids], rng)
         attempt = QuizAttempt(person_id=person_id, quiz=quiz.key, status=STARTED, layout=layout,
-                              question_ids=question_ids, answers={}, pass_mark=pass_mark,
-                              started_at=clock.now())
+                              question_ids=question_ids, answers={}, option_orders=orders,
+                              pass_mark=pass_mark, started_at=clock.now())
         db.session.add(attempt)
         try:
             db.session.commit()
@@ -179,14 +194,11 @@ def check_answers(questions: Sequence[Question], posted: Mapping[str, Sequence[s
         keys = sorted(set(posted.get(q.id) or ()))
         if not keys:
             if require_all:
-                what = 'at least one answer' if q.kind.widget == 'checkboxes' else 'an answer'
-                errors.append((field(q), f"Select {what} to question {n}"))
+                errors.append((field(q), q.kind.missing(n)))
             continue
-        if any(k not in q.option_keys for k in keys):
-            errors.append((field(q), f"The answer sent for question {n} is not one of its options. "
-                                     f"Choose from the options shown."))
-        elif q.kind.widget == "radios" and len(keys) > 1:
-            errors.append((field(q), f"Select only one answer to question {n}"))
+        problem = q.kind.check(q.option_keys, keys, n, complete=require_all)
+        if problem:
+            errors.append((field(q), problem))
         else:
             clean[q.id] = keys
     if errors:

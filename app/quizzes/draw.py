@@ -11,10 +11,12 @@ The random source is passed in, so tests can seed it.
 from __future__ import annotations
 
 import random
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from app.content.course import Course
-from app.quizzes.bank import Question
+from app.quizzes.bank import Question, ready
+
+NO_FIGURES: Mapping[str, str] = {}
 
 MODULE_QUIZ_QUESTIONS = 6
 
@@ -53,36 +55,64 @@ def weighted_draw(pool: Iterable[Question], count: int, rng: random.Random, *,
     return chosen
 
 
-def assessment_pool(course: Course, level: int) -> list[Question]:
+def assessment_pool(course: Course, level: int,
+                    figures: Mapping[str, str] = NO_FIGURES) -> list[Question]:
+    """The questions of the modules for this level; a council's own questions only once it has
+    given the figures they need (figures: content/local.yaml 'quiz_figures')."""
     bank = course.question_bank
     return [q for q in bank.questions.values()
-            if (m := course.module(q.module)) is not None and m.serves_level(level)]
+            if (m := course.module(q.module)) is not None and m.serves_level(level)
+            and ready(q, figures)]
 
 
 def draw_assessment(course: Course, level: int, rng: random.Random,
-                    missed_modules: frozenset[str] = frozenset()) -> list[str]:
+                    missed_modules: frozenset[str] = frozenset(),
+                    figures: Mapping[str, str] = NO_FIGURES) -> list[str]:
     rules = course.question_bank.assessment
     chosen = weighted_draw(
-        assessment_pool(course, level), rules.questions, rng,
+        assessment_pool(course, level, figures), rules.questions, rng,
         weight=lambda q: rules.retake_weight if q.module in missed_modules else 1,
         cap=rules.per_module_max,
-        # A council's own questions are few; one is always drawn when the member's modules have
-        # any, because the source asks councils to make members reflect on their own children.
-        at_least_one_of=lambda q: q.local)
+        # Recognising the seven principles is the course's first learning outcome, so every
+        # attempt at every level asks about them. A council's own questions are drawn like any
+        # other (and only once their figures are given), never forced in.
+        at_least_one_of=lambda q: q.principles)
     return [q.id for q in chosen]
 
 
-def module_quiz_size(course: Course, module_id: str) -> int:
-    return min(MODULE_QUIZ_QUESTIONS, len(course.question_bank.for_module(module_id)))
+def module_pool(course: Course, module_id: str,
+                figures: Mapping[str, str] = NO_FIGURES) -> list[Question]:
+    return [q for q in course.question_bank.for_module(module_id) if ready(q, figures)]
+
+
+def module_quiz_size(course: Course, module_id: str, figures: Mapping[str, str] = NO_FIGURES) -> int:
+    return min(MODULE_QUIZ_QUESTIONS, len(module_pool(course, module_id, figures)))
 
 
 def draw_module_quiz(course: Course, module_id: str, rng: random.Random,
-                     missed_questions: frozenset[str] = frozenset()) -> list[str]:
+                     missed_questions: frozenset[str] = frozenset(),
+                     figures: Mapping[str, str] = NO_FIGURES) -> list[str]:
     rules = course.question_bank.assessment
     chosen = weighted_draw(
-        course.question_bank.for_module(module_id), module_quiz_size(course, module_id), rng,
+        module_pool(course, module_id, figures), module_quiz_size(course, module_id, figures), rng,
         weight=lambda q: rules.retake_weight if q.id in missed_questions else 1)
     return [q.id for q in chosen]
+
+
+def option_order(question: Question, rng: random.Random) -> list[str]:
+    """The order one attempt shows a question's options in: shuffled, so that the right answer
+    has no usual place, with pinned options (such as "None of these") last in file order. A
+    matching question shuffles its statements and its choices; the choice keys are digits, so
+    one list holds both."""
+    def shuffled(items) -> list[str]:
+        free = [o.key for o in items if not getattr(o, "pin", False)]
+        rng.shuffle(free)
+        return free + [o.key for o in items if getattr(o, "pin", False)]
+    return shuffled(question.options) + (shuffled(question.choices) if question.choices else [])
+
+
+def option_orders(questions: Sequence[Question], rng: random.Random) -> dict[str, list[str]]:
+    return {q.id: option_order(q, rng) for q in questions if q.type != "true_false"}
 
 
 def modules_of(questions: Sequence[Question]) -> frozenset[str]:

@@ -24,6 +24,26 @@ class StartForm(FlaskForm):
 
 
 def posted_answers(form: MultiDict) -> dict[str, list[str]]:
-    """{question id: option keys} from the one-page form's answer-<question id> fields."""
-    return {name[len(ANSWER_PREFIX):]: form.getlist(name)
-            for name in form if name.startswith(ANSWER_PREFIX)}
+    """{question id: answer tokens} from the one-page form's answer-<question id> fields (and a
+    matching question's answer-<question id>.<statement key> fields)."""
+    out: dict[str, list[str]] = {}
+    for name in form:
+        if name.startswith(ANSWER_PREFIX):
+            qid, _, statement = name[len(ANSWER_PREFIX):].partition(".")
+            out.setdefault(qid, []).extend(_tokens(form.getlist(name), statement))
+    return out
+
+
+def posted_answer(form: MultiDict, field: str) -> list[str]:
+    """One question's answer tokens from the paged form's `field` (or `field`.<statement>)."""
+    tokens = []
+    for name in form:
+        base, _, statement = name.partition(".")
+        if base == field:
+            tokens.extend(_tokens(form.getlist(name), statement))
+    return tokens
+
+
+def _tokens(values: list[str], statement: str) -> list[str]:
+    # A matching answer is the statement key then the choice key, as attempts store it.
+    return [f"{statement}{v}" for v in values] if statement else list(values)

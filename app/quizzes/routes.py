@@ -16,7 +16,7 @@ from app.certificates import completion
 from app.content import current_course
 from app.quizzes import attempts, bp, draw
 from app.quizzes.attempts import STARTED, SUBMITTED, Quiz
-from app.quizzes.forms import StartForm, posted_answers
+from app.quizzes.forms import StartForm, posted_answer, posted_answers
 from app.quizzes.types import QUESTION_TYPES
 
 ALREADY_SUBMITTED = ("You have already submitted this attempt, so your answers and score "
@@ -28,7 +28,7 @@ PAGED_FIELD = "answer"
 def quiz_helpers():
     # Functions, not values, so the queries run only on the pages that call them.
     def quiz_module_size(module_id: str) -> int:
-        return draw.module_quiz_size(current_course(), module_id)
+        return draw.module_quiz_size(current_course(), module_id, attempts.local_figures())
 
     return {"quiz_module_size": quiz_module_size,
             "quiz_date": quiz_date, "quiz_start_url": start_url}
@@ -182,7 +182,7 @@ def question(attempt_id: int, question_number: int):
     if post:
         if not FlaskForm().validate_on_submit():
             abort(400)
-        chosen = request.form.getlist(PAGED_FIELD)
+        chosen = posted_answer(request.form, PAGED_FIELD)
         try:
             attempts.check_answers([q], {q.id: chosen}, require_all=True,
                                    numbers={q.id: question_number}, field=lambda _: PAGED_FIELD)

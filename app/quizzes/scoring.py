@@ -25,6 +25,10 @@ class MarkedQuestion:
             return "right"
         return "partly" if self.mark > 0 else "wrong"
 
+    def matched(self, statement: str):
+        """A matching question: the choice the member gave this statement, or None."""
+        return next((c for c in self.question.choices if f"{statement}{c.key}" in self.chosen), None)
+
 
 @dataclass(frozen=True)
 class Result:

@@ -23,6 +23,22 @@ class QuestionType:
         """A mark from 0 to 1."""
         raise NotImplementedError
 
+    @classmethod
+    def check(cls, valid: frozenset[str], keys: list[str], number: int,
+              complete: bool = True) -> str | None:
+        """What is wrong with the answer tokens sent for question `number`, or None.
+        complete: the answer is final, not saved part-way."""
+        if any(k not in valid for k in keys):
+            return (f"The answer sent for question {number} is not one of its options. "
+                    f"Choose from the options shown.")
+        if cls.widget == "radios" and len(keys) > 1:
+            return f"Select only one answer to question {number}"
+        return None
+
+    @classmethod
+    def missing(cls, number: int) -> str:
+        return f"Select an answer to question {number}"
+
 
 class SingleAnswer(QuestionType):
     name = "single"
@@ -82,7 +98,53 @@ class MultipleAnswers(QuestionType):
         wrong = len(chosen - correct)
         return max(0.0, (right - wrong) / len(correct))
 
+    @classmethod
+    def missing(cls, number):
+        return f"Select at least one answer to question {number}"
+
+
+class Matching(QuestionType):
+    """Statements (the options) each matched to one of the question's choices, such as a
+    situation to the principle it engages. An answer token is a statement key then a choice key
+    ("a3"), so answers are stored like any other question's."""
+
+    name = "matching"
+    widget = "matching"
+    label = "Matching questions"
+    hint = "Choose one answer for each statement."
+    rule = "a share of one mark for each statement matched rightly"
+
+    @classmethod
+    def validate(cls, options, report, line):
+        if len(options) < 2:
+            report(line, "a matching question needs at least two statements to match")
+
+    @classmethod
+    def score(cls, correct, chosen):
+        if not correct:
+            return 0.0
+        statements = [k[0] for k in chosen]
+        # A statement given two answers earns nothing (check() refuses it anyway).
+        once = {k for k in chosen if statements.count(k[0]) == 1}
+        return len(once & correct) / len(correct)
+
+    @classmethod
+    def check(cls, valid, keys, number, complete=True):
+        if any(k not in valid for k in keys):
+            return (f"The answer sent for question {number} is not one of its options. "
+                    f"Choose from the choices shown.")
+        statements = [k[0] for k in keys]
+        if len(set(statements)) != len(statements):
+            return f"Choose only one answer for each statement in question {number}"
+        if complete and len(set(statements)) != len({k[0] for k in valid}):
+            return f"Choose an answer for every statement in question {number}"
+        return None
+
+    @classmethod
+    def missing(cls, number):
+        return f"Choose an answer for each statement in question {number}"
+
 
 QUESTION_TYPES: dict[str, type[QuestionType]] = {
-    t.name: t for t in (SingleAnswer, MultipleAnswers, TrueFalse)
+    t.name: t for t in (SingleAnswer, MultipleAnswers, TrueFalse, Matching)
 }
