@@ -278,3 +278,50 @@ def test_a_local_question_must_list_the_figures_it_uses(course_copy):
     _, problems = build_course(course_copy)
     assert any(p.path == "quizzes/local.yaml" and "uses {not_in_touch_22} but does not list it"
                in p.message for p in problems), problems
+
+
+# --- retakes keep their promise ---------------------------------------------------------------
+
+@pytest.mark.parametrize("level", [1, 3])
+def test_a_retake_avoids_questions_seen_while_the_pool_allows(level):
+    from app.content.course import load_course
+    course = load_course(REPO)
+    first = draw.draw_assessment(course, level, random.Random(1))
+    second = draw.draw_assessment(course, level, random.Random(2), seen=frozenset(first))
+    assert not set(first) & set(second)
+    new = draw.new_questions_available(course, level, {}, frozenset(first))
+    assert new == 20
+    # When only a few questions are new, all of them are drawn and the rest repeat.
+    pool = [q.id for q in draw.assessment_pool(course, level)]
+    seen = frozenset(pool[6:])
+    few = draw.new_questions_available(course, level, {}, seen)
+    third = draw.draw_assessment(course, level, random.Random(3), seen=seen)
+    assert len(third) == 20 and len(set(third) - seen) == few
+
+
+def test_the_retake_page_says_what_the_draw_will_do(app, client, auth, councillor):
+    auth.sign_in()
+    attempt_id = start(client)
+    with app.app_context():
+        row = db.session.get(QuizAttempt, attempt_id)
+        qs = attempts.questions_of(current_course(), row)
+        first_ids = set(row.question_ids)
+    data = {"action": "submit"}
+    for n, q in enumerate(qs):
+        # Right on the first 10 only: a fail, with some modules missed.
+        data[f"answer-{q.id}"] = sorted(q.correct_keys) if n < 10 else (
+            [f"{o.key}{next(c.key for c in q.choices if c.key != o.match)}" for o in q.options]
+            if q.choices else [sorted(q.option_keys - q.correct_keys)[0]])
+    assert client.post(f"/attempts/{attempt_id}", data=data).status_code == 302
+    missed_modules = {q.module for q in qs[10:]}
+    page = client.get("/test-your-knowledge").get_data(as_text=True)
+    assert "Last time you scored 50%" in page
+    assert "All 20 questions will be ones you have not been asked before." in page
+    with app.app_context():
+        course = current_course()
+        titles = [m.title for m in course.modules if m.id in missed_modules]
+    assert "The modules where you missed questions get more of them this time" in page
+    assert all(str(escape(t)) in page for t in titles)
+    retake = start(client)
+    with app.app_context():
+        assert not set(db.session.get(QuizAttempt, retake).question_ids) & first_ids

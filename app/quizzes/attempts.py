@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app import clock
 from app.content.course import Course, Module
 from app.content.local import local_facts
+from app.data import quiz_attempts
 from app.extensions import db
 from app.models import Person, QuizAttempt
 from app.quizzes import draw, scoring
@@ -118,15 +119,49 @@ def result_of(course: Course, attempt: QuizAttempt) -> scoring.Result:
 
 # --- starting ----------------------------------------------------------------------------------
 
+def missed_last_time(course: Course, person_id: int, quiz: Quiz) -> tuple[Question, ...]:
+    """The questions missed in the last attempt at this quiz, if it was not passed."""
+    last = last_submitted(person_id, quiz.key)
+    if last is None or last.passed:
+        return ()
+    return tuple(m.question for m in result_of(course, last).missed)
+
+
+@dataclass(frozen=True)
+class RetakePlan:
+    """What the next attempt will draw, so the start page can say so truthfully."""
+
+    size: int
+    new_available: int                 # how many of its questions can be new to the member
+    leaning_modules: tuple[Module, ...]  # assessment: modules missed last time, given more
+    leaning_questions: int             # module quiz: questions missed last time, likelier again
+    answered_before: bool
+
+
+def retake_plan(course: Course, person: Person, quiz: Quiz) -> RetakePlan:
+    missed = missed_last_time(course, person.id, quiz)
+    size = quiz_size(course, quiz, person)
+    if quiz.is_assessment:
+        seen = quiz_attempts.seen_question_ids(person.id, quiz.key)
+        new = draw.new_questions_available(course, required_level(person), local_figures(), seen)
+        modules = {q.module for q in missed}
+        return RetakePlan(size, new, tuple(m for m in course.modules if m.id in modules), 0,
+                          bool(seen))
+    seen_any = last_submitted(person.id, quiz.key) is not None
+    return RetakePlan(size, size, (), len(missed), seen_any)
+
+
 def draw_for(course: Course, person: Person, quiz: Quiz, rng: random.Random) -> list[str]:
-    """A fresh draw; after a fail it leans on what the member missed last time."""
-    last = last_submitted(person.id, quiz.key)
-    missed = result_of(course, last).missed if last is not None and not last.passed else ()
+    """A fresh draw. The assessment leans towards the modules missed last time and avoids the
+    questions of every earlier attempt while the pool has others; a module quiz (practice) leans
+    towards the questions missed last time."""
+    missed = missed_last_time(course, person.id, quiz)
     if quiz.is_assessment:
         return draw.draw_assessment(course, required_level(person), rng,
-                                    frozenset(m.question.module for m in missed), local_figures())
+                                    frozenset(q.module for q in missed), local_figures(),
+                                    seen=quiz_attempts.seen_question_ids(person.id, quiz.key))
     return draw.draw_module_quiz(course, quiz.module.id, rng,
-                                 frozenset(m.question.id for m in missed), local_figures())
+                                 frozenset(q.id for q in missed), local_figures())
 
 
 def start(course: Course, person: Person, quiz: Quiz, layout: str, pass_mark: int,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
@@ -56,7 +57,7 @@ class Question:
     def kind(self) -> type[QuestionType]:
         return QUESTION_TYPES[self.type]
 
-    @property
+    @cached_property
     def correct_keys(self) -> frozenset[str]:
         """The answer tokens that earn the mark: option keys, or for matching one statement key
         plus choice key per statement ("a3")."""
@@ -64,7 +65,7 @@ class Question:
             return frozenset(f"{o.key}{o.match}" for o in self.options)
         return frozenset(o.key for o in self.options if o.correct)
 
-    @property
+    @cached_property
     def option_keys(self) -> frozenset[str]:
         if self.choices:
             return frozenset(f"{o.key}{c.key}" for o in self.options for c in self.choices)

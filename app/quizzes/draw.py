@@ -24,32 +24,39 @@ MODULE_QUIZ_QUESTIONS = 6
 def weighted_draw(pool: Iterable[Question], count: int, rng: random.Random, *,
                   weight: Callable[[Question], float] = lambda q: 1.0,
                   cap: int | None = None, group: Callable[[Question], str] = lambda q: q.module,
-                  at_least_one_of: Callable[[Question], bool] | None = None) -> list[Question]:
+                  at_least_one_of: Callable[[Question], bool] | None = None,
+                  avoid: Callable[[Question], bool] | None = None) -> list[Question]:
     """Up to `count` questions without replacement, each likelier in proportion to its weight.
 
     Sampling by random keys (Efraimidis and Spirakis): sorting by u ** (1 / weight) gives the
     order of successive weighted draws; walking that order and skipping questions whose group is
-    full keeps the cap without biasing the rest. The result is shuffled.
+    full keeps the cap without biasing the rest. Questions to `avoid` (seen before) go to the end
+    of that order, so they are taken only when the others run out. The result is shuffled.
     """
     ordered = sorted(pool, key=lambda q: q.id)  # a stable start, so a seed gives one answer
     keyed = sorted(ordered, key=lambda q: rng.random() ** (1.0 / weight(q)), reverse=True)
+    if avoid is not None:
+        keyed.sort(key=avoid)  # stable: the weighted order holds within each part
     chosen: list[Question] = []
     taken: set[str] = set()
     per_group: dict[str, int] = {}
 
     def take(q: Question) -> bool:
-        if q.id in taken or len(chosen) >= count:
+        if q.id in taken:
             return False
-        if cap is not None and per_group.get(group(q), 0) >= cap:
+        g = group(q)
+        if cap is not None and per_group.get(g, 0) >= cap:
             return False
         chosen.append(q)
         taken.add(q.id)
-        per_group[group(q)] = per_group.get(group(q), 0) + 1
+        per_group[g] = per_group.get(g, 0) + 1
         return True
 
-    if at_least_one_of is not None:
+    if at_least_one_of is not None and count > 0:
         next((q for q in keyed if at_least_one_of(q) and take(q)), None)
     for q in keyed:
+        if len(chosen) >= count:
+            break
         take(q)
     rng.shuffle(chosen)
     return chosen
@@ -67,17 +74,34 @@ def assessment_pool(course: Course, level: int,
 
 def draw_assessment(course: Course, level: int, rng: random.Random,
                     missed_modules: frozenset[str] = frozenset(),
-                    figures: Mapping[str, str] = NO_FIGURES) -> list[str]:
+                    figures: Mapping[str, str] = NO_FIGURES,
+                    seen: frozenset[str] = frozenset(),
+                    pool: Sequence[Question] | None = None) -> list[str]:
+    """An assessment for this level. A retake passes the modules missed last time (each of their
+    questions is `retake_weight` times likelier) and the questions seen before (drawn again only
+    when the pool has too few others). pool: assessment_pool() worked out once, for simulations."""
     rules = course.question_bank.assessment
     chosen = weighted_draw(
-        assessment_pool(course, level, figures), rules.questions, rng,
+        assessment_pool(course, level, figures) if pool is None else pool, rules.questions, rng,
         weight=lambda q: rules.retake_weight if q.module in missed_modules else 1,
         cap=rules.per_module_max,
         # Recognising the seven principles is the course's first learning outcome, so every
         # attempt at every level asks about them. A council's own questions are drawn like any
         # other (and only once their figures are given), never forced in.
-        at_least_one_of=lambda q: q.principles)
+        at_least_one_of=lambda q: q.principles,
+        avoid=(lambda q: q.id in seen) if seen else None)
     return [q.id for q in chosen]
+
+
+def new_questions_available(course: Course, level: int, figures: Mapping[str, str],
+                            seen: frozenset[str]) -> int:
+    """How many of an assessment's questions can be ones the member has not seen before."""
+    rules = course.question_bank.assessment
+    per_module: dict[str, int] = {}
+    for q in assessment_pool(course, level, figures):
+        if q.id not in seen:
+            per_module[q.module] = per_module.get(q.module, 0) + 1
+    return min(rules.questions, sum(min(n, rules.per_module_max) for n in per_module.values()))
 
 
 def module_pool(course: Course, module_id: str,
@@ -92,6 +116,7 @@ def module_quiz_size(course: Course, module_id: str, figures: Mapping[str, str] 
 def draw_module_quiz(course: Course, module_id: str, rng: random.Random,
                      missed_questions: frozenset[str] = frozenset(),
                      figures: Mapping[str, str] = NO_FIGURES) -> list[str]:
+    """A practice quiz on one module, leaning towards the questions missed last time."""
     rules = course.question_bank.assessment
     chosen = weighted_draw(
         module_pool(course, module_id, figures), module_quiz_size(course, module_id, figures), rng,

@@ -114,7 +114,7 @@ def _start_page(quiz: Quiz):
     last = attempts.last_submitted(current_user.id, quiz.key)
     return render_template(
         "quizzes/start.html", quiz=quiz, form=form, open_attempt=opened, last=last,
-        size=size,
+        size=size, plan=attempts.retake_plan(course, current_user, quiz) if last else None,
         pass_mark=opened.pass_mark if opened else current_app.config["PASS_MARK_PERCENT"],
         answered=len(opened.answers or {}) if opened else 0, layouts=attempts.LAYOUTS,
         question_types=_types_in_use()), 400 if form.errors else 200
@@ -250,5 +250,7 @@ def review(attempt_id: int):
             if module else None
         sections[m.question.id] = (module, heading)
     retake = StartForm(formdata=None, layout=attempt.layout)
+    quiz = attempts.quiz_for(course, attempt.quiz)
+    plan = attempts.retake_plan(course, current_user, quiz) if not attempt.passed else None
     return render_template("quizzes/review.html", result=result, sections=sections,
-                           retake=retake, form=None, **_common(attempt))
+                           retake=retake, form=None, plan=plan, **_common(attempt))

@@ -1,7 +1,7 @@
 """Each attempt keeps the order it shows each question's options in
 
-Revision ID: 0005_option_orders
-Revises: 0004_changes_acknowledged
+Revision ID: 0006_option_orders
+Revises: 0005_moderngov_sync
 Create Date: 2026-11-28 19:20:00
 
 Options are shuffled per attempt (issue 14) so that the right answer has no usual place; resuming,
@@ -11,8 +11,8 @@ show the file order, as they did.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005_option_orders'
-down_revision = '0004_changes_acknowledged'
+revision = '0006_option_orders'
+down_revision = '0005_moderngov_sync'
 branch_labels = None
 depends_on = None
 
