@@ -67,6 +67,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "training@example.gov.uk")
+    # Sign in with the council's account (OpenID Connect; Microsoft Entra ID): off unless OIDC_ISSUER is set.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    OIDC_ALLOWED_DOMAINS = os.environ.get("OIDC_ALLOWED_DOMAINS") or None
     # modern.gov: the council's GetCouncillorsByWard address, and its own key-post-to-role rules (YAML).
     MODERNGOV_URL = os.environ.get("MODERNGOV_URL") or None
     MODERNGOV_KEY_POST_RULES = os.environ.get("MODERNGOV_KEY_POST_RULES") or None

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, select, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -44,6 +44,11 @@ class Person(UserMixin, Model):
     first_failed_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # Single sign-on: the council account's subject (Entra's oid, or sub), recorded at the first
+    # sign-in with it, so a later change of email in Entra still finds this record.
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    # An officer can require a member to use their council account instead of a password.
+    password_sign_in: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "person"}
 
@@ -106,6 +111,15 @@ class Officer(Person):
     @property
     def is_officer(self) -> bool:
         return True
+
+
+class ServiceSetting(Model):
+    """A setting officers change in the service (not the environment), such as password sign-in."""
+
+    __tablename__ = "service_settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class ModuleRead(Model):

@@ -4,7 +4,8 @@ bp = Blueprint("auth", __name__)
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from app.auth import sso
+    sso.init_app(app)
 
 
-from app.auth import routes  # noqa: E402,F401
+from app.auth import routes, sso  # noqa: E402,F401

@@ -15,12 +15,13 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import audit
+from app.auth import sso
 from app.auth.access import officer
 from app.content import current_course
 from app.extensions import db
 from app.models import ROLE_LABELS, Councillor, OutboxMessage
 from app.officers import (audit_log, bp, charts, erasure, exports, importer, invitations, member_record,
-                          members, moderngov)
+                          members, moderngov, sign_in_settings)
 from app.data import chasing as chasing_data
 from app.officers import chasing
 from app.officers import report as report_module
@@ -155,6 +156,34 @@ def member_reactivate(member_id: int):
     if members.reactivate(member):
         flash(f"{member.name} has been reactivated.", "success")
     return redirect(url_for("officers.member", member_id=member.id))
+
+
+@bp.route("/members/<int:member_id>/password-sign-in", methods=["POST"])
+@officer
+def member_password_sign_in(member_id: int):
+    member = _member_or_404(member_id)
+    if not FlaskForm().validate_on_submit() or request.form.get("allow") not in ("yes", "no"):
+        abort(400)
+    if sign_in_settings.set_member_password_sign_in(member, request.form["allow"] == "yes"):
+        flash(f"{member.name} can now sign in with a password as well as their council account."
+              if member.password_sign_in else
+              f"{member.name} must now sign in with their council account.", "success")
+    return redirect(url_for("officers.member", member_id=member.id))
+
+
+@bp.route("/sign-in-settings", methods=["GET", "POST"])
+@officer
+def sign_in_settings_page():
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit() or request.form.get("passwords") not in ("on", "off"):
+            abort(400)
+        sign_in_settings.set_passwords_off_for_members(request.form["passwords"] == "off")
+        flash("Members must now sign in with their council account." if request.form["passwords"] == "off"
+              else "Members can sign in with a password as well as their council account.", "success")
+        return redirect(url_for("officers.sign_in_settings_page"))
+    return render_template("officers/sign_in_settings.html", form=form,
+                           council_accounts=sso.enabled(), passwords_off=sso.passwords_off_for_members())
 
 
 @bp.route("/members/<int:member_id>/invite", methods=["POST"])
