@@ -4,7 +4,6 @@ bp = Blueprint("auth", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from app.auth import sso
     sso.init_app(app)
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from app import audit, clock
-from app.auth import bp, passwords, sso, throttle, tokens
+from app.auth import bp, password_policy, passwords, throttle, tokens
 from app.auth.access import public, signed_in
 from app.auth.forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 from app.extensions import db, limiter
@@ -56,7 +56,7 @@ def sign_in():
         correct = passwords.verify(stored_hash, form.password.data)
         now = clock.now()
         if person is not None and correct and person.active and not throttle.is_locked(person, now):
-            if not sso.password_allowed(person):
+            if not password_policy.password_allowed(person):
                 # Only someone who knows the password learns this, so it reveals nothing.
                 return render_template("auth/sign_in.html", form=SignInForm(formdata=None), failed=False,
                                        sso_problem="Sign in with your council account: democratic "

@@ -19,8 +19,8 @@ from app import audit, clock
 from app.auth import bp
 from app.auth.access import public
 from app.auth.forms import SignInForm
+from app.auth.routes import home_for, safe_next
 from app.data import sign_in as store
-from app.models import Person
 
 log = logging.getLogger(__name__)
 CLIENT = "council"
@@ -73,10 +73,10 @@ def verified_email(claims: dict) -> str | None:
     """
     email = claims.get("email")
     if isinstance(email, str) and email and (_true(claims.get("email_verified")) or _true(claims.get("xms_edov"))):
-        return Person.normalise_email(email)
+        return email.strip().lower()
     upn = claims.get("upn")
     if isinstance(upn, str) and "@" in upn and "#ext#" not in upn.lower():
-        return Person.normalise_email(upn)
+        return upn.strip().lower()
     return None
 
 
@@ -116,7 +116,7 @@ def identify(claims: dict) -> Outcome:
         domains = allowed_domains()
         if domains and email.rpartition("@")[2] not in domains:
             return Outcome(None, refusal_message(email), reason="domain not allowed")
-        person = Person.by_email(email)
+        person = store.person_by_email(email)
         if person is None:
             return Outcome(None, refusal_message(email), reason="unknown email")
         if person.sso_subject is not None:
@@ -138,9 +138,7 @@ def sso_start():
     if not enabled():
         abort(404)
     if current_user.is_authenticated:
-        from app.auth.routes import home_for
         return redirect(home_for(current_user))
-    from app.auth.routes import safe_next
     session[NEXT_KEY] = safe_next(request.args.get("next"))
     client = current_app.extensions["council_sign_in"].create_client(CLIENT)
     try:
@@ -196,21 +194,4 @@ def sso_callback():
     audit.record("sign-in", person.id, actor_id=person.id, method="council account",
                  linked=outcome.first_time)
     store.commit()
-    from app.auth.routes import home_for
     return redirect(next_url or home_for(person))
-
-
-# --- password sign-in, which officers can turn off ---------------------------------------------
-
-PASSWORDS_OFF = "password_sign_in_off_for_members"
-
-
-def passwords_off_for_members() -> bool:
-    return store.setting(PASSWORDS_OFF) == "yes"
-
-
-def password_allowed(person: Person) -> bool:
-    """Officers keep their passwords, so that nobody is locked out of the officer area."""
-    if person.is_officer or not enabled():
-        return True
-    return person.password_sign_in and not passwords_off_for_members()

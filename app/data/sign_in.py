@@ -11,6 +11,10 @@ def person_by_subject(subject: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.sso_subject == subject))
 
 
+def person_by_email(email: str) -> Person | None:
+    return Person.by_email(email)
+
+
 def person(person_id: int) -> Person | None:
     return db.session.get(Person, person_id)
 

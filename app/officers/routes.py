@@ -15,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import audit
-from app.auth import sso
+from app.auth import password_policy
 from app.auth.access import officer
 from app.content import current_course
 from app.extensions import db
@@ -183,7 +183,8 @@ def sign_in_settings_page():
               else "Members can sign in with a password as well as their council account.", "success")
         return redirect(url_for("officers.sign_in_settings_page"))
     return render_template("officers/sign_in_settings.html", form=form,
-                           council_accounts=sso.enabled(), passwords_off=sso.passwords_off_for_members())
+                           council_accounts=password_policy.council_sign_in_enabled(),
+                           passwords_off=password_policy.passwords_off_for_members())
 
 
 @bp.route("/members/<int:member_id>/invite", methods=["POST"])

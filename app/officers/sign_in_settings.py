@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from app import audit
-from app.auth import sso
+from app.auth import password_policy
 from app.data import sign_in as store
-from app.models import Councillor
 
 
-def set_member_password_sign_in(member: Councillor, allowed: bool) -> bool:
+def set_member_password_sign_in(member, allowed: bool) -> bool:
     """False if nothing changed (a double click)."""
     if member.password_sign_in == allowed:
         return False
@@ -18,6 +17,6 @@ def set_member_password_sign_in(member: Councillor, allowed: bool) -> bool:
 
 
 def set_passwords_off_for_members(off: bool) -> None:
-    store.set_setting(sso.PASSWORDS_OFF, "yes" if off else "no")
+    store.set_setting(password_policy.PASSWORDS_OFF, "yes" if off else "no")
     audit.record("sign-in.passwords_for_members", None, allowed=not off)
     store.commit()
