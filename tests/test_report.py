@@ -135,6 +135,22 @@ def test_sorting_keeps_empty_values_last(app, council, column, direction, expect
     assert [r.name for r in rows] == expected
 
 
+def test_urgency_puts_the_longest_overdue_first_then_due_soonest_then_never_started_past_deadline(app, council):
+    with app.app_context():
+        db.session.add(Councillor(name="Ned Neverstarted", email="ned@example.gov.uk", elected_on=date(2025, 5, 1)))
+        db.session.add(Councillor(name="Old Overdue", email="old@example.gov.uk"))
+        db.session.flush()
+        old = db.session.scalar(select(Councillor.id).where(Councillor.name == "Old Overdue"))
+        db.session.add(Certificate(person_id=old, pathway_id="induction", level=1, completed_on=date(2023, 1, 1),
+                                   refresher_due=date(2025, 1, 1), code="OLDOVERDUE01"))
+        db.session.commit()
+        rows = report.build(report.Filters(sort="urgency")).rows
+    assert [r.name for r in rows] == ["Old Overdue", "Cat Overdue", "Bob Duesoon", "Ned Neverstarted",
+                                      "Ann Current", "Dan Started", "Eve Nothing"]
+    assert [r.urgency for r in rows][:4] == [report.OVERDUE, report.OVERDUE, report.DUE_SOON,
+                                             report.NOT_STARTED_PAST_DEADLINE]
+
+
 def test_completions_are_counted_by_month(app, council):
     with app.app_context():
         by_month = dict(report.build(report.Filters()).by_month)

@@ -132,14 +132,15 @@ def decide(facts: MemberFacts, today: date, settings: Settings, pathway_for_leve
                               facts.best_assessment_score, facts.dilemmas_done, due_by)
 
     if meeting:
-        # The certificate that keeps the member covered longest is the one that counts.
-        held = max(meeting, key=lambda c: (c.refresher_due, c.completed_on, c.id))
-        due = held.refresher_due
+        # The certificate that keeps the member covered longest sets the refresher date; the
+        # latest of them is when they last completed training at their level.
+        due = max(c.refresher_due for c in meeting)
+        last = max(c.completed_on for c in meeting)
         if today > due:
-            return record(Status.OVERDUE, refresher_id, held.completed_on, due, due)
+            return record(Status.OVERDUE, refresher_id, last, due, due)
         if today >= due - warning:
-            return record(Status.DUE_SOON, refresher_id, held.completed_on, due, due)
-        return record(Status.CURRENT, pathway_for_level[required], held.completed_on, due, due)
+            return record(Status.DUE_SOON, refresher_id, last, due, due)
+        return record(Status.CURRENT, pathway_for_level[required], last, due, due)
 
     # The requirement is not met: when must it be?
     held_level = max((c.level for c in facts.certificates), default=0)

@@ -12,11 +12,13 @@ leaver and the rest), on SQLite and on PostgreSQL. Change one, change the other.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator, Mapping, Protocol
 
-from sqlalchemy import Date, Integer, String, and_, case, distinct, exists, func, literal, not_, or_, select
+from sqlalchemy import (Date, Integer, String, and_, case, distinct, exists, func, literal, not_, null, or_, select,
+                        type_coerce, union_all)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -126,8 +128,14 @@ class Row:
     best_score: int | None
     dilemmas_done: int
     due_by: date | None
-    started: bool = True      # any certificate or any activity at all
-    urgency: int = NO_ACTION  # OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE or NO_ACTION
+    started: bool = True  # any certificate or any activity at all
+
+    @property
+    def urgency(self) -> int:
+        """OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE or NO_ACTION: _urgency() in Python."""
+        if self.status == "overdue":
+            return OVERDUE if self.started else NOT_STARTED_PAST_DEADLINE
+        return DUE_SOON if self.status == "due soon" else NO_ACTION
 
     @property
     def role_labels(self) -> str:
@@ -153,42 +161,50 @@ def _level_of(role, levels: Mapping[str, int]):
     return case(dict(levels), value=role, else_=1) if levels else literal(1)
 
 
-def _certificate_totals(name: str):
-    c = Certificate.__table__.c
-    return (select(c.person_id, func.count().label("certificates"), func.max(c.level).label("held_level"),
-                   func.max(c.completed_on).label("last_completed"), func.max(c.refresher_due).label("latest_due"))
-            .where(c.revoked_at.is_(None)).group_by(c.person_id).subquery(name))
-
-
 def _statuses(rules: StatusRules):
     """One row per active councillor: decide()'s record, in SQL. Read decide() beside it."""
+    return _statuses_cached(rules.today, rules.warning_days, rules.induction_months,
+                            tuple(sorted(rules.role_levels.items())), tuple(sorted(rules.pathway_for_level.items())),
+                            rules.refresher_id)
+
+
+@functools.lru_cache(maxsize=16)
+def _statuses_cached(today: date, warning_days: int, induction_months: int, role_levels: tuple,
+                     pathway_for_level: tuple, refresher_id: str):
+    # Building the expression costs more than a small council's whole query, and the statement
+    # is the same all day: build it once per day and settings (SQLAlchemy caches the compiling).
+    rules = StatusRules(today, warning_days, induction_months, dict(role_levels), dict(pathway_for_level),
+                        refresher_id)
     people, roles, certs = Person.__table__.c, CouncillorRole.__table__.c, Certificate.__table__.c
     level = _level_of(roles.role, rules.role_levels)
     induction = literal(rules.induction_months, Integer)
+    higher_levels = sorted({value for value in rules.role_levels.values() if value > 1})
 
-    # required = the highest level among the member's roles (1 with none).
-    required_by_person = (select(roles.person_id, func.max(level).label("required"))
-                          .group_by(roles.person_id).subquery("required_by_person"))
-    # A role needing more than the member holds must be met within the induction period of its
-    # assigned_on; the member's role flags, in ROLE_LABELS order, show and sort their roles.
-    held = _certificate_totals("held")
-    role_facts = (select(roles.person_id, func.max(level).label("required"),
-                         func.min(case((level > func.coalesce(held.c.held_level, 1),
-                                        add_months(roles.assigned_on, induction)))).label("role_deadline"),
-                         *(func.max(case((roles.role == key, 1), else_=0)).label(f"has_{n}")
-                           for n, key in enumerate(ROLE_LABELS)))
-                  .select_from(CouncillorRole.__table__.outerjoin(held, held.c.person_id == roles.person_id))
-                  .group_by(roles.person_id).subquery("role_facts"))
-    # The certificate that keeps the member covered longest, among those at or above their level.
-    ranked = (select(certs.person_id, certs.completed_on, certs.refresher_due,
-                     func.row_number().over(partition_by=certs.person_id,
-                                            order_by=(certs.refresher_due.desc(), certs.completed_on.desc(),
-                                                      certs.id.desc())).label("place"))
-              .select_from(Certificate.__table__.outerjoin(required_by_person,
-                                                 required_by_person.c.person_id == certs.person_id))
-              .where(certs.revoked_at.is_(None), certs.level >= func.coalesce(required_by_person.c.required, 1))
-              .subquery("ranked"))
-    totals = _certificate_totals("totals")
+    # required = the highest level among the member's roles (1 with none). For the deadline of a
+    # role needing more than the member holds: the earliest assigned_on among the roles at or
+    # above each level (add_months never moves an earlier day past a later one, so the earliest
+    # role gives the earliest deadline). The role flags, in ROLE_LABELS order, show and sort roles.
+    def role_facts(name: str):
+        return (select(roles.person_id, func.max(level).label("required"),
+                       *(func.min(case((level >= value, roles.assigned_on))).label(f"from_{value}")
+                         for value in higher_levels),
+                       *(func.max(case((roles.role == key, 1), else_=0)).label(f"has_{n}")
+                         for n, key in enumerate(ROLE_LABELS)))
+                .group_by(roles.person_id).subquery(name))
+
+    by_role = role_facts("role_facts")
+    # Each member's valid certificates in one pass: for every level a member can be required to
+    # hold, the latest refresher date and completion among certificates at or above it, and the
+    # totals over all of them.
+    thresholds = sorted({1, *higher_levels})
+    held = (select(certs.person_id, func.count().label("certificates"), func.max(certs.level).label("held_level"),
+                   func.max(certs.completed_on).label("last_completed"),
+                   func.max(certs.refresher_due).label("latest_due"),
+                   *(func.max(case((certs.level >= value, certs.refresher_due))).label(f"due_{value}")
+                     for value in thresholds),
+                   *(func.max(case((certs.level >= value, certs.completed_on))).label(f"done_{value}")
+                     for value in thresholds))
+            .where(certs.revoked_at.is_(None)).group_by(certs.person_id).subquery("held"))
     quiz, runs = QuizAttempt.__table__.c, ScenarioRun.__table__.c
     best = (select(quiz.person_id, func.max(quiz.score_percent).label("best"))
             .where(quiz.quiz == "assessment", quiz.status == "submitted")
@@ -200,21 +216,27 @@ def _statuses(rules: StatusRules):
                      for table in (ModuleRead.__table__, QuizAttempt.__table__, ScenarioRun.__table__,
                                    ChecklistAnswer.__table__)))
 
-    meeting_due, meeting_completed = ranked.c.refresher_due, ranked.c.completed_on
-    required = func.coalesce(role_facts.c.required, 1)
+    required = func.coalesce(by_role.c.required, 1)
+    # The certificates that meet the requirement: the latest refresher date among them, if any.
+    meeting_due = case({value: held.c[f"due_{value}"] for value in thresholds}, value=required)
+    meeting_completed = case({value: held.c[f"done_{value}"] for value in thresholds}, value=required)
     # With no certificate at all, the election's induction period (else the default) applies.
-    election_deadline = case((and_(totals.c.certificates.is_(None), people.elected_on.is_not(None)),
+    election_deadline = case((and_(held.c.certificates.is_(None), people.elected_on.is_not(None)),
                               add_months(people.elected_on,
                                          func.coalesce(func.nullif(elections.induction_months, 0), induction))))
-    unmet_due_by = earliest(election_deadline, role_facts.c.role_deadline, totals.c.latest_due)
+    # Roles above max(held level, 1) must be met within the induction period of their assigned_on.
+    above = func.coalesce(held.c.held_level, 1)
+    role_deadline = case(*((above < value, add_months(by_role.c[f"from_{value}"], induction))
+                           for value in higher_levels)) if higher_levels else null()
+    unmet_due_by = earliest(election_deadline, role_deadline, held.c.latest_due)
     due_by = func.coalesce(meeting_due, unmet_due_by)
-    started = or_(totals.c.certificates.is_not(None), activity)
+    started = or_(held.c.certificates.is_not(None), activity)
     status = case(
         (meeting_due < rules.today, "overdue"),
         (meeting_due <= rules.warning_from, "due soon"),
         (meeting_due.is_not(None), "current"),
         (unmet_due_by < rules.today, "overdue"),
-        (and_(unmet_due_by == totals.c.latest_due, unmet_due_by <= rules.warning_from), "due soon"),
+        (and_(unmet_due_by == held.c.latest_due, unmet_due_by <= rules.warning_from), "due soon"),
         (started, "in progress"),
         else_="not started")
     by_level = case(dict(rules.pathway_for_level), value=required, else_=rules.pathway_for_level.get(1, ""))
@@ -222,16 +244,15 @@ def _statuses(rules: StatusRules):
 
     return (select(people.id.label("member_id"), people.name, people.ward, people.party,
                    required.label("required_level"), pathway.label("required_pathway"), status.label("status"),
-                   func.coalesce(meeting_completed, totals.c.last_completed).label("last_completed"),
-                   func.coalesce(meeting_due, totals.c.latest_due).label("refresher_due"),
+                   func.coalesce(meeting_completed, held.c.last_completed).label("last_completed"),
+                   func.coalesce(meeting_due, held.c.latest_due).label("refresher_due"),
                    best.c.best.label("best_score"), func.coalesce(dilemmas.c.done, 0).label("dilemmas_done"),
                    due_by.label("due_by"), case((started, 1), else_=0).label("started"),
-                   *(func.coalesce(role_facts.c[f"has_{n}"], 0).label(f"has_{n}") for n in range(len(ROLE_LABELS))))
+                   *(func.coalesce(by_role.c[f"has_{n}"], 0).label(f"has_{n}") for n in range(len(ROLE_LABELS))))
             .select_from(
                 Person.__table__
-                .outerjoin(role_facts, role_facts.c.person_id == people.id)
-                .outerjoin(ranked, and_(ranked.c.person_id == people.id, ranked.c.place == 1))
-                .outerjoin(totals, totals.c.person_id == people.id)
+                .outerjoin(by_role, by_role.c.person_id == people.id)
+                .outerjoin(held, held.c.person_id == people.id)
                 .outerjoin(best, best.c.person_id == people.id)
                 .outerjoin(dilemmas, dilemmas.c.person_id == people.id)
                 .outerjoin(Election.__table__, elections.held_on == people.elected_on))
@@ -302,17 +323,115 @@ def _order(s, filters: ReportFilters) -> list:
 
 def _matching(rules: StatusRules, filters: ReportFilters):
     s = _statuses(rules)
-    return s, (select(s, _urgency(s).label("urgency")).where(*_where(s, filters, rules.today)))
+    return s, select(s).where(*_where(s, filters, rules.today))
+
+
+FLAGS = tuple(f"has_{n}" for n in range(len(ROLE_LABELS)))
+ROW_COLUMNS = ("member_id", "name", "ward", "party", "required_level", "required_pathway", "status",
+               "last_completed", "refresher_due", "best_score", "dilemmas_done", "due_by", "started", *FLAGS)
 
 
 def _row(mapping) -> Row:
     return Row(member_id=mapping["member_id"], name=mapping["name"], ward=mapping["ward"], party=mapping["party"],
-               roles=tuple(key for n, key in enumerate(ROLE_LABELS) if mapping[f"has_{n}"]),
+               roles=tuple(key for key, flag in zip(ROLE_LABELS, FLAGS, strict=True) if mapping[flag]),
                required_level=mapping["required_level"], required_pathway=mapping["required_pathway"],
                status=mapping["status"], last_completed=mapping["last_completed"],
                refresher_due=mapping["refresher_due"], best_score=mapping["best_score"],
-               dilemmas_done=mapping["dilemmas_done"], due_by=mapping["due_by"], started=bool(mapping["started"]),
-               urgency=mapping["urgency"])
+               dilemmas_done=mapping["dilemmas_done"], due_by=mapping["due_by"], started=bool(mapping["started"]))
+
+
+def _months(today: date, months_shown: int) -> list[date]:
+    this_month = today.replace(day=1)
+    return [_months_back(this_month, n) for n in range(months_shown - 1, -1, -1)]
+
+
+def _report(rules: StatusRules, filters: ReportFilters, months: list[date], limit: int | None = None,
+            offset: int = 0):
+    """One statement for the page: every member's status is worked out once (the matching CTE),
+    then three kinds of row come back together: the page's members ("row", with their position),
+    counts by status and role flags ("group", with n), and certificates per day ("month", with the
+    day in last_completed and n)."""
+    s, query = _matching(rules, filters)
+    matching = query.cte("matching").prefix_with("MATERIALIZED")
+    m = matching.c
+    types = {name: m[name].type for name in ROW_COLUMNS}
+
+    def blank(name: str):
+        return type_coerce(null(), types[name])
+
+    parts = []
+    if limit is not None:
+        order = _order(matching, filters)
+        # Numbered in the report's order (one sort), then the page's numbers kept.
+        ordered = (select(*(m[name] for name in ROW_COLUMNS), func.row_number().over(order_by=order).label("position"))
+                   .subquery("ordered"))
+        parts.append(select(literal("row").label("kind"), ordered.c.position, type_coerce(null(), Integer).label("n"),
+                            *(ordered.c[name] for name in ROW_COLUMNS))
+                     .where(ordered.c.position > offset, ordered.c.position <= offset + limit))
+    grouped = ("status", *FLAGS)
+    parts.append(select(literal("group").label("kind"), type_coerce(null(), Integer).label("position"),
+                        func.count().label("n"),
+                        *(m[name] if name in grouped else blank(name).label(name) for name in ROW_COLUMNS))
+                 .group_by(*(m[name] for name in grouped)))
+    certs = Certificate.__table__.c
+    parts.append(select(literal("month").label("kind"), type_coerce(null(), Integer).label("position"),
+                        func.count().label("n"),
+                        *(certs.completed_on.label(name) if name == "last_completed" else blank(name).label(name)
+                          for name in ROW_COLUMNS))
+                 .where(certs.revoked_at.is_(None), certs.completed_on >= months[0],
+                        certs.completed_on <= rules.today, certs.person_id.in_(select(m.member_id)))
+                 .group_by(certs.completed_on))
+    return union_all(*parts)
+
+
+def _fold(result, months: list[date]) -> tuple[list[Row], dict[str, int], list[tuple[str, dict[str, int]]],
+                                               list[tuple[date, int]]]:
+    shown: list[tuple[int, Row]] = []
+    counts = {value: 0 for value in STATUS_VALUES}
+    by_role_counts: dict[str, dict[str, int]] = {}
+    per_month = dict.fromkeys(months, 0)
+    for mapping in result.mappings():
+        kind = mapping["kind"]
+        if kind == "row":
+            shown.append((mapping["position"], _row(mapping)))
+        elif kind == "group":
+            status, n = mapping["status"], mapping["n"]
+            counts[status] += n
+            for role in [key for key, flag in zip(ROLE_LABELS, FLAGS, strict=True) if mapping[flag]] or [NO_ROLE]:
+                by_role_counts.setdefault(role, dict.fromkeys(STATUS_VALUES, 0))[status] += n
+        else:
+            per_month[mapping["last_completed"].replace(day=1)] += mapping["n"]
+    by_role = [(key, by_role_counts[key]) for key in (*ROLE_LABELS, NO_ROLE) if key in by_role_counts]
+    return [row for _, row in sorted(shown, key=lambda pair: pair[0])], counts, by_role, sorted(per_month.items())
+
+
+def _choices() -> tuple[int, list[str], list[str]]:
+    people = Person.__table__.c
+    active = and_(people.kind == "councillor", people.active.is_(True))
+    total_active = db.session.scalar(select(func.count()).where(active)) or 0
+    wards = db.session.scalars(select(people.ward).distinct().where(active, people.ward.is_not(None))).all()
+    parties = db.session.scalars(select(people.party).distinct().where(active, people.party.is_not(None))).all()
+    return total_active, sorted(wards, key=str.casefold), sorted(parties, key=str.casefold)
+
+
+def page(rules: StatusRules, filters: ReportFilters, limit: int, offset: int = 0,
+         months_shown: int = 12) -> tuple[Summary, list[Row]]:
+    """The summary and one page of matching members, from one evaluation of every member's status."""
+    months = _months(rules.today, months_shown)
+    rows_, counts, by_role, by_month = _fold(db.session.execute(_report(rules, filters, months, limit, offset)),
+                                             months)
+    total_active, wards, parties = _choices()
+    return Summary(total_active=total_active, matched=sum(counts.values()), counts=counts, by_role=by_role,
+                   by_month=by_month, wards=wards, parties=parties), rows_
+
+
+def summary(rules: StatusRules, filters: ReportFilters, months_shown: int = 12) -> Summary:
+    """Counts by status and by role and status, certificates by month, and the filter choices."""
+    months = _months(rules.today, months_shown)
+    _, counts, by_role, by_month = _fold(db.session.execute(_report(rules, filters, months)), months)
+    total_active, wards, parties = _choices()
+    return Summary(total_active=total_active, matched=sum(counts.values()), counts=counts, by_role=by_role,
+                   by_month=by_month, wards=wards, parties=parties)
 
 
 def rows(rules: StatusRules, filters: ReportFilters, limit: int | None = None, offset: int = 0) -> list[Row]:
@@ -331,56 +450,6 @@ def stream_rows(rules: StatusRules, filters: ReportFilters) -> Iterator[Row]:
                                 execution_options={"yield_per": BATCH, "stream_results": True})
     for mapping in result.mappings():
         yield _row(mapping)
-
-
-def summary(rules: StatusRules, filters: ReportFilters, months_shown: int = 12) -> Summary:
-    """Counts by status and by role and status, certificates by month, and the filter choices."""
-    people = Person.__table__.c
-    s, query = _matching(rules, filters)
-    matching = query.subquery("matching")
-    counts = {value: 0 for value in STATUS_VALUES}
-    for status, count in db.session.execute(select(matching.c.status, func.count())
-                                            .group_by(matching.c.status)):
-        counts[status] = count
-
-    roles = CouncillorRole.__table__.c
-    role_key = func.coalesce(roles.role, NO_ROLE)
-    by_role_counts: dict[str, dict[str, int]] = {}
-    for role, status, count in db.session.execute(
-            select(role_key, matching.c.status, func.count())
-            .select_from(matching.outerjoin(CouncillorRole.__table__, roles.person_id == matching.c.member_id))
-            .group_by(role_key, matching.c.status)):
-        by_role_counts.setdefault(role, {v: 0 for v in STATUS_VALUES})[status] = count
-    by_role = [(key, by_role_counts[key]) for key in (*ROLE_LABELS, NO_ROLE) if key in by_role_counts]
-
-    this_month = rules.today.replace(day=1)
-    months = [_months_back(this_month, n) for n in range(months_shown - 1, -1, -1)]
-    per_month = dict.fromkeys(months, 0)
-    certs = Certificate.__table__.c
-    in_window = and_(certs.revoked_at.is_(None), certs.completed_on >= months[0],
-                     certs.completed_on <= rules.today)
-    filtered = any((filters.status, filters.ward, filters.party, filters.role, filters.due_within is not None))
-    who = (certs.person_id.in_(select(matching.c.member_id)) if filtered else
-           certs.person_id.in_(select(people.id).where(people.kind == "councillor", people.active.is_(True))))
-    for completed_on, count in db.session.execute(
-            select(certs.completed_on, func.count()).where(in_window, who).group_by(certs.completed_on)):
-        per_month[completed_on.replace(day=1)] += count
-
-    active = and_(people.kind == "councillor", people.active.is_(True))
-    total_active = db.session.scalar(select(func.count()).where(active)) or 0
-    wards = db.session.scalars(select(people.ward).distinct().where(active, people.ward.is_not(None))).all()
-    parties = db.session.scalars(select(people.party).distinct().where(active, people.party.is_not(None))).all()
-    return Summary(total_active=total_active, matched=sum(counts.values()), counts=counts, by_role=by_role,
-                   by_month=sorted(per_month.items()), wards=sorted(wards, key=str.casefold),
-                   parties=sorted(parties, key=str.casefold))
-
-
-def statuses_by_member(rules: StatusRules) -> dict[int, tuple[str, date | None, str, int]]:
-    """(status, due_by, required pathway, required level) of every active councillor, for checking."""
-    s = _statuses(rules)
-    return {member_id: (status, due_by, pathway, level) for member_id, status, due_by, pathway, level in
-            db.session.execute(select(s.c.member_id, s.c.status, s.c.due_by, s.c.required_pathway,
-                                      s.c.required_level))}
 
 
 def _months_back(month: date, count: int) -> date:

@@ -12,7 +12,8 @@ from typing import Iterator
 
 from app import clock
 from app.data import report as data
-from app.data.report import NO_ROLE, SORTS, STATUS_VALUES, Row
+from app.data.report import (DUE_SOON, NO_ACTION, NO_ROLE, NOT_STARTED_PAST_DEADLINE, OVERDUE, SORTS,  # noqa: F401
+                             STATUS_VALUES, Row)
 from app.models import ROLE_LABELS
 from app.roles import role_label
 
@@ -134,13 +135,17 @@ def build(filters: Filters, today: date | None = None, page: int | None = None,
     from app.certificates.status import status_rules
 
     rules = status_rules(today or clock.today())
-    summary = data.summary(rules, filters, MONTHS_SHOWN)
-    pages = max(1, -(-summary.matched // per_page)) if per_page else 1
-    page = min(max(page or 1, 1), pages)
-    rows = data.rows(rules, filters, limit=per_page, offset=(page - 1) * per_page if per_page else 0)
+    if per_page:
+        summary, rows = data.page(rules, filters, per_page, ((page or 1) - 1) * per_page, MONTHS_SHOWN)
+        pages = max(1, -(-summary.matched // per_page))
+        if (page or 1) > pages:  # past the end: show the last page
+            return build(filters, rules.today, pages, per_page)
+    else:
+        summary, rows, pages = data.summary(rules, filters, MONTHS_SHOWN), data.rows(rules, filters), 1
     return Report(today=rules.today, filters=filters, rows=rows, matched=summary.matched,
                   total_active=summary.total_active, counts=summary.counts, by_role=summary.by_role,
-                  by_month=summary.by_month, wards=summary.wards, parties=summary.parties, page=page, pages=pages)
+                  by_month=summary.by_month, wards=summary.wards, parties=summary.parties,
+                  page=min(max(page or 1, 1), pages), pages=pages)
 
 
 def stream(report: Report) -> Iterator[Row]:
