@@ -1,14 +1,14 @@
 """Sign in with the council's account: the account's subject, and password sign-in that officers can turn off
 
-Revision ID: 0006_council_sign_in
-Revises: 0005_moderngov_sync
+Revision ID: 0007_council_sign_in
+Revises: 0006_option_orders
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_council_sign_in'
-down_revision = '0005_moderngov_sync'
+revision = '0007_council_sign_in'
+down_revision = '0006_option_orders'
 branch_labels = None
 depends_on = None
 
