@@ -49,6 +49,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Demo County Council")
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Corporate parenting training")
+    # Who signs the certificates: usually the monitoring officer or head of democratic services.
+    CERTIFICATE_SIGNATORY_NAME = os.environ.get("CERTIFICATE_SIGNATORY_NAME", "")
+    CERTIFICATE_SIGNATORY_ROLE = os.environ.get("CERTIFICATE_SIGNATORY_ROLE", "Head of Democratic Services")
     REFRESHER_INTERVAL_MONTHS = _int("REFRESHER_INTERVAL_MONTHS", 24)
     REFRESHER_WARNING_DAYS = _int("REFRESHER_WARNING_DAYS", 90)
     # To finish induction after an election, or a higher level after a new role.
