@@ -282,7 +282,7 @@ def test_pdf_export_is_an_a4_landscape_committee_summary(client, signed_in, coun
 
 
 def test_unknown_export_format_is_not_found(client, signed_in):
-    assert client.get("/officers/report.docx").status_code == 404
+    assert client.get("/officers/report.odt").status_code == 404
 
 
 PAYLOADS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+SUM(1,2)", "-2+3", "@cmd", "<script>alert(1)</script>",

@@ -23,6 +23,7 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -285,7 +286,13 @@ def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-RENDERERS = {"csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf}
+def to_docx(report: Report) -> bytes:
+    from app.officers.word import to_docx as word
+
+    return word(report)
+
+
+RENDERERS = {"csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf, "docx": to_docx}
 
 
 def render(fmt: str, report: Report) -> bytes:
