@@ -50,6 +50,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     govuk.init_app(app)
     security.init_app(app)
+    from app.formatting import init_template_helpers
+
+    init_template_helpers(app)
     auth.init_app(app)
     mail.init_app(app)
     for area in (main, auth, learning, quizzes, scenarios, checklists, certificates, officers):

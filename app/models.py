@@ -5,10 +5,11 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, select, text, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.vocabulary import Answer, AttemptStatus, CertificateHow, Priority, QuizLayout, RunStatus, sql_in
 
 if TYPE_CHECKING:
     # Flask-SQLAlchemy builds db.Model at run time, so mypy cannot see it; it is a subclass of our
@@ -195,13 +196,15 @@ class QuizAttempt(Model):
               sqlite_where=text("status = 'started'"), postgresql_where=text("status = 'started'")),
         # The completion report's best-score query reads only this index.
         Index("ix_quiz_attempts_best_score", "quiz", "status", "person_id", "score_percent"),
+        CheckConstraint(sql_in("status", AttemptStatus), name="status"),
+        CheckConstraint(sql_in("layout", QuizLayout), name="layout"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     quiz: Mapped[str] = mapped_column(String(100))  # "assessment" or "module:<module id>"
-    status: Mapped[str] = mapped_column(String(20), default="started")  # started | submitted
-    layout: Mapped[str] = mapped_column(String(20), default="one-page")  # one-page | paged
+    status: Mapped[str] = mapped_column(String(20), default=AttemptStatus.STARTED)
+    layout: Mapped[str] = mapped_column(String(20), default=QuizLayout.ONE_PAGE)
     question_ids: Mapped[list] = mapped_column(JSON)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)  # question id -> [option keys]
     # question id -> option keys in the order this attempt shows them (shuffled at the start).
@@ -217,11 +220,12 @@ class ScenarioRun(Model):
     """One play-through of a dilemma: the path taken, every step, and a private reflection."""
 
     __tablename__ = "scenario_runs"
+    __table_args__ = (CheckConstraint(sql_in("status", RunStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     scenario_id: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="in-progress")  # in-progress | finished
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.IN_PROGRESS)
     path: Mapped[list] = mapped_column(JSON, default=list)    # choice indexes from the start node
     events: Mapped[list] = mapped_column(JSON, default=list)  # every choose, back and restart
     ending_node: Mapped[str | None] = mapped_column(String(100))
@@ -234,16 +238,18 @@ class ChecklistAnswer(Model):
     """A member's answer to one question of a levels 1-3 checklist, and their action for it."""
 
     __tablename__ = "checklist_answers"
-    __table_args__ = (UniqueConstraint("person_id", "question_id"),)
+    __table_args__ = (UniqueConstraint("person_id", "question_id"),
+                      CheckConstraint(sql_in("answer", Answer), name="answer"),
+                      CheckConstraint(sql_in("priority", Priority), name="priority"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     level: Mapped[int]
     question_id: Mapped[str] = mapped_column(String(100))
-    answer: Mapped[str] = mapped_column(String(20))  # yes | partly | no | not-sure
+    answer: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     action: Mapped[str | None] = mapped_column(Text)
-    priority: Mapped[str | None] = mapped_column(String(20))  # high | medium | low
+    priority: Mapped[str | None] = mapped_column(String(20))
     by_when: Mapped[date | None]
     who_can_help: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -253,7 +259,8 @@ class Certificate(Model):
     """Proof that a member completed a pathway, and when their refresher falls due."""
 
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("person_id", "pathway_id", "completed_on"),)
+    __table_args__ = (UniqueConstraint("person_id", "pathway_id", "completed_on"),
+                      CheckConstraint(sql_in("how", CertificateHow), name="how"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -263,7 +270,7 @@ class Certificate(Model):
     refresher_due: Mapped[date] = mapped_column(index=True)
     score_percent: Mapped[int | None]
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    how: Mapped[str] = mapped_column(String(20), default="online")  # online | face-to-face
+    how: Mapped[str] = mapped_column(String(20), default=CertificateHow.ONLINE)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]

@@ -60,3 +60,29 @@ def test_changes_confirmations_move_out_of_the_audit_log(database_url):
         assert [tuple(r) for r in rows] == [(1, 7)]
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_the_database_refuses_a_status_the_code_does_not_know(database_url):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    app = _fresh_app(database_url)
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO people (id, kind, name, email, active, session_version, created_at, failed_sign_ins)"
+                " VALUES (1, 'councillor', 'A', 'a@example.gov.uk', true, 1, '2026-01-01', 0)")
+        insert = ("INSERT INTO quiz_attempts (person_id, quiz, status, layout, question_ids, answers, pass_mark,"
+                  " started_at) VALUES (1, 'assessment', '{}', 'paged', '[]', '{{}}', 80, '2026-01-01')")
+        with pytest.raises(IntegrityError):
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(insert.format("finished"))
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(insert.format("started"))
+        # The one-open-attempt index survived the table rebuild on SQLite.
+        with pytest.raises(IntegrityError):
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(insert.format("started"))
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -6,6 +6,7 @@ from flask import current_app, make_response, url_for
 from app.certificates import pdf
 from app.content import current_course
 from app.models import Certificate
+from app.vocabulary import CertificateHow
 
 
 def pathway_name(pathway_id: str, level: int | None = None) -> str:
@@ -52,9 +53,9 @@ def pdf_response(certificate: Certificate):
         completed_on=certificate.completed_on, refresher_due=certificate.refresher_due,
         score_percent=certificate.score_percent, code=certificate.code,
         verify_url=url_for("certificates.verify", code=certificate.code, _external=True),
-        face_to_face=certificate.how == "face-to-face",
+        face_to_face=certificate.how == CertificateHow.FACE_TO_FACE,
         covered=covered(certificate.pathway_id, certificate.level, certificate.score_percent,
-                        certificate.how == "face-to-face"),
+                        certificate.how == CertificateHow.FACE_TO_FACE),
         signatory_name=config.get("CERTIFICATE_SIGNATORY_NAME", ""),
         signatory_role=config.get("CERTIFICATE_SIGNATORY_ROLE", ""))
     response = make_response(pdf.render(text))

@@ -15,12 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, clock
 from app.certificates import codes
 from app.certificates.dates import refresher_due
-from app.certificates.pathways import (CHANGES_ACKNOWLEDGED, Cycle, Pathway, PathwayProgress, evaluate,
-                                       load_evidence)
+from app.certificates.pathways import CHANGES_ACKNOWLEDGED, Cycle, Pathway, PathwayProgress, evaluate, load_evidence
 from app.certificates.status import Status, TrainingRecord, training_record
 from app.content import current_course
 from app.extensions import db
 from app.models import Certificate, ChangesAcknowledgement, Councillor, Election, Person, utcnow
+from app.vocabulary import CertificateHow
 
 
 class CertificateError(ValueError):
@@ -139,7 +139,7 @@ def issue(person: Councillor, pathway_id: str, today: date | None = None) -> tup
     level = j.pathway.level or j.progress.cycle.level
     try:
         certificate, created = _add(person.id, j.pathway, level, today, j.progress.score_percent,
-                                    "online", None)
+                                    CertificateHow.ONLINE, None)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -220,13 +220,13 @@ def record_face_to_face(email: str, pathway_id: str, completed_on: date | None, 
     else:
         level = pathway.level
     try:
-        certificate, created = _add(person.id, pathway, level, completed_on, None, "face-to-face",
+        certificate, created = _add(person.id, pathway, level, completed_on, None, CertificateHow.FACE_TO_FACE,
                                     recorded_by_id)
         if created:
             db.session.flush()
             audit.record("certificate.recorded", person.id, actor_id=recorded_by_id,
                          certificate_id=certificate.id, pathway=pathway.id,
-                         completed_on=completed_on.isoformat(), how="face-to-face",
+                         completed_on=completed_on.isoformat(), how=CertificateHow.FACE_TO_FACE,
                          **({"trainer": trainer} if trainer else {}))
         if commit:
             db.session.commit()

@@ -345,6 +345,7 @@ def load_evidence(person_id: int) -> Evidence:
 
     from app.extensions import db
     from app.models import ChangesAcknowledgement, ChecklistAnswer, ModuleRead, QuizAttempt, ScenarioRun
+    from app.vocabulary import AttemptStatus, RunStatus
 
     reads = frozenset(db.session.scalars(select(ModuleRead.module_id).where(ModuleRead.person_id == person_id)))
     answered = frozenset(db.session.scalars(
@@ -353,10 +354,10 @@ def load_evidence(person_id: int) -> Evidence:
         select(QuizAttempt.submitted_at, QuizAttempt.score_percent, QuizAttempt.passed,
                QuizAttempt.question_ids)
         .where(QuizAttempt.person_id == person_id, QuizAttempt.quiz == "assessment",
-               QuizAttempt.status == "submitted", QuizAttempt.submitted_at.is_not(None))).all()
+               QuizAttempt.status == AttemptStatus.SUBMITTED, QuizAttempt.submitted_at.is_not(None))).all()
     runs = db.session.execute(
         select(ScenarioRun.scenario_id, ScenarioRun.finished_at)
-        .where(ScenarioRun.person_id == person_id, ScenarioRun.status == "finished",
+        .where(ScenarioRun.person_id == person_id, ScenarioRun.status == RunStatus.FINISHED,
                ScenarioRun.finished_at.is_not(None))).all()
     acknowledged = frozenset(db.session.scalars(select(ChangesAcknowledgement.certificate_id)
                                                 .where(ChangesAcknowledgement.person_id == person_id)))

@@ -23,7 +23,6 @@ member of a generated council. A change to a rule here is a change there too.
 """
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Mapping
@@ -35,27 +34,20 @@ from app import clock
 from app.certificates.dates import add_months
 from app.data.report import StatusRules
 from app.extensions import db
-from app.models import (Certificate, ChecklistAnswer, Councillor, CouncillorRole, Election, ModuleRead,
-                        QuizAttempt, ScenarioRun)
+from app.models import (
+    Certificate,
+    ChecklistAnswer,
+    Councillor,
+    CouncillorRole,
+    Election,
+    ModuleRead,
+    QuizAttempt,
+    ScenarioRun,
+)
+from app.vocabulary import AttemptStatus, RunStatus, TrainingStatus
 
-
-class Status(enum.Enum):
-    NOT_STARTED = "not started"
-    IN_PROGRESS = "in progress"
-    CURRENT = "current"
-    DUE_SOON = "due soon"
-    OVERDUE = "overdue"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
-    @property
-    def tag_class(self) -> str:
-        """The GOV.UK tag colour for this status."""
-        return {"not started": "govuk-tag--grey", "in progress": "govuk-tag--blue",
-                "current": "govuk-tag--green", "due soon": "govuk-tag--yellow",
-                "overdue": "govuk-tag--red"}[self.value]
+# The name the rules have always used for app.vocabulary.TrainingStatus.
+Status = TrainingStatus
 
 
 @dataclass(frozen=True)
@@ -204,12 +196,12 @@ def load_facts(person_ids: Iterable[int] | None = None) -> dict[int, MemberFacts
     best = dict(db.session.execute(
         select(QuizAttempt.person_id, func.max(QuizAttempt.score_percent))
         .where(QuizAttempt.person_id.in_(wanted), QuizAttempt.quiz == "assessment",
-               QuizAttempt.status == "submitted")
+               QuizAttempt.status == AttemptStatus.SUBMITTED)
         .group_by(QuizAttempt.person_id)).all())
 
     dilemmas = dict(db.session.execute(
         select(ScenarioRun.person_id, func.count(func.distinct(ScenarioRun.scenario_id)))
-        .where(ScenarioRun.person_id.in_(wanted), ScenarioRun.status == "finished")
+        .where(ScenarioRun.person_id.in_(wanted), ScenarioRun.status == RunStatus.FINISHED)
         .group_by(ScenarioRun.person_id)).all())
 
     # One indexed probe per member rather than reading every attempt's person id (200,000 rows

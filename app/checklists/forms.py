@@ -10,6 +10,7 @@ from wtforms.validators import Length
 from app.checklists.answers import Entry
 from app.checklists.progress import ANSWERS, PRIORITIES
 from app.date_input import DATE_PARTS, DateAnswer, read_date  # noqa: F401 (DATE_PARTS: the parts' order)
+from app.vocabulary import Answer as AnswerValue
 
 NOTE_MAX = 2000
 ACTION_MAX = 1000
@@ -66,7 +67,7 @@ class ChecklistAnswerForm(FlaskForm):
 
     @property
     def action_needed(self) -> bool:
-        return self.answer.data in ANSWERS and self.answer.data != "yes"
+        return self.answer.data in ANSWERS and self.answer.data != AnswerValue.YES
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

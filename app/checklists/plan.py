@@ -6,8 +6,9 @@ from datetime import date
 
 from app.checklists.progress import Answer, ChecklistStatus
 from app.content.checklists import Checklist
+from app.vocabulary import Priority
 
-PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+PRIORITY_ORDER = {p.value: order for order, p in enumerate(Priority)}  # high first
 
 
 @dataclass(frozen=True)

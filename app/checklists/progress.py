@@ -15,9 +15,11 @@ from app.content.checklists import Checklist, ChecklistQuestion
 from app.extensions import db
 from app.models import ChecklistAnswer, Person
 from app.roles import required_level
+from app.vocabulary import Answer as AnswerValue
+from app.vocabulary import Priority
 
-ANSWERS = {"yes": "Yes", "partly": "Partly", "no": "No", "not-sure": "Not sure"}
-PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
+ANSWERS = {a.value: a.label for a in AnswerValue}
+PRIORITIES = {p.value: p.label for p in Priority}
 
 
 @dataclass(frozen=True)

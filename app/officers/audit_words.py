@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from app.vocabulary import CertificateHow
+
 UK = ZoneInfo("Europe/London")
 
 FIELD_WORDS = {"name": "name", "email": "email address", "ward": "ward", "party": "party",
@@ -135,7 +137,7 @@ def describe(action: str, detail: dict | None) -> str:  # noqa: C901 - over the 
         parts = [_pathway(d.get("pathway", ""))]
         if d.get("completed_on"):
             parts.append(f"completed {_day(d['completed_on'])}")
-        if d.get("how") == "face-to-face":
+        if d.get("how") == CertificateHow.FACE_TO_FACE:
             parts.append("at a face-to-face session")
         if d.get("trainer"):
             parts.append(f"trainer {d['trainer']}")

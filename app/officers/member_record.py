@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import (Certificate, ChecklistAnswer, Councillor, ModuleRead, QuizAttempt,
                         ScenarioRun)
+from app.vocabulary import Answer as AnswerValue
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class MemberRecord:
     certificates: list[Certificate]
 
 
-ANSWER_WORDS = {"yes": "Yes", "partly": "Partly", "no": "No", "not-sure": "Not sure"}
+ANSWER_WORDS = {a.value: a.label for a in AnswerValue}
 
 
 def quiz_title(course, quiz: str) -> str:

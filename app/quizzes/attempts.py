@@ -23,12 +23,13 @@ from app.models import Person, QuizAttempt
 from app.quizzes import draw, scoring
 from app.quizzes.bank import Question, fill_local
 from app.roles import required_level
+from app.vocabulary import AttemptStatus, QuizLayout
 
 log = logging.getLogger(__name__)
 
 ASSESSMENT = "assessment"
-STARTED, SUBMITTED = "started", "submitted"
-LAYOUTS = {"paged": "One question at a time", "one-page": "All the questions on one page"}
+STARTED, SUBMITTED = AttemptStatus.STARTED, AttemptStatus.SUBMITTED
+LAYOUTS = {QuizLayout.PAGED: "One question at a time", QuizLayout.ONE_PAGE: "All the questions on one page"}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from app.quizzes import attempts, bp, draw
 from app.quizzes.attempts import STARTED, SUBMITTED, Quiz
 from app.quizzes.forms import StartForm, posted_answer, posted_answers
 from app.quizzes.types import QUESTION_TYPES
+from app.vocabulary import QuizLayout
 
 ALREADY_SUBMITTED = ("You have already submitted this attempt, so your answers and score "
                      "have not changed.")
@@ -146,7 +147,7 @@ def attempt(attempt_id: int):
         return _to_review(attempt, post)
     questions = attempts.questions_of(course, attempt)
     if not post:
-        if attempt.layout == "paged":
+        if attempt.layout == QuizLayout.PAGED:
             return redirect(_next_page(attempt, questions))
         return _one_page(attempt, questions, attempt.answers or {})
     if not FlaskForm().validate_on_submit():

@@ -17,8 +17,9 @@ from app.extensions import db
 from app.models import Person, ScenarioRun
 from app.scenarios import walk
 from app.scenarios.graph import Scenario
+from app.vocabulary import RunStatus
 
-IN_PROGRESS, FINISHED = "in-progress", "finished"
+IN_PROGRESS, FINISHED = RunStatus.IN_PROGRESS, RunStatus.FINISHED
 REFLECTION_MAX = 5000
 
 
@@ -182,7 +183,7 @@ class Summary:
 
     @property
     def in_progress(self) -> int:
-        return self._count(None, "in-progress")
+        return self._count(None, IN_PROGRESS)
 
     @property
     def data_exercises(self) -> int:
