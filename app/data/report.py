@@ -26,6 +26,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from app.extensions import db
 from app.models import (ROLE_LABELS, Certificate, ChecklistAnswer, CouncillorRole, Election, ModuleRead,
                         Person, QuizAttempt, ScenarioRun)
+from app.vocabulary import AttemptStatus, RunStatus
 
 # Worst first: the order officers chase members in, and the order of the summary.
 STATUS_VALUES = ("overdue", "due soon", "not started", "in progress", "current")
@@ -207,10 +208,10 @@ def _statuses_cached(today: date, warning_days: int, induction_months: int, role
             .where(certs.revoked_at.is_(None)).group_by(certs.person_id).subquery("held"))
     quiz, runs = QuizAttempt.__table__.c, ScenarioRun.__table__.c
     best = (select(quiz.person_id, func.max(quiz.score_percent).label("best"))
-            .where(quiz.quiz == "assessment", quiz.status == "submitted")
+            .where(quiz.quiz == "assessment", quiz.status == AttemptStatus.SUBMITTED)
             .group_by(quiz.person_id).subquery("best"))
     dilemmas = (select(runs.person_id, func.count(distinct(runs.scenario_id)).label("done"))
-                .where(runs.status == "finished").group_by(runs.person_id).subquery("dilemmas"))
+                .where(runs.status == RunStatus.FINISHED).group_by(runs.person_id).subquery("dilemmas"))
     elections = Election.__table__.c
     activity = or_(*(exists().where(table.c.person_id == people.id)
                      for table in (ModuleRead.__table__, QuizAttempt.__table__, ScenarioRun.__table__,
