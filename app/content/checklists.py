@@ -63,9 +63,8 @@ def load_checklists(b) -> None:  # noqa: C901 - over the cap of 12 before the ga
             if qid in seen_ids:
                 report(qf.line_of("id"), f"duplicate checklist question id {qid!r}")
                 continue
-            for token, _line in md.walk(md.PARSER.parseInline(help_text, {"context": md.RenderContext()})):
-                if token.type == "link_open":
-                    _check_link(report, qf.line_of("help"), token.attrGet("href") or "", "", anchors)
+            for href in md.links(help_text):
+                _check_link(report, qf.line_of("help"), href, "", anchors)
             if qid and text:
                 seen_ids.add(qid)
                 questions.append(ChecklistQuestion(qid, text, Markup(md.render_inline(help_text))))  # nosec B704 - render_inline sanitises with nh3

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from app.content import markdown as md
 from app.content import yamlsource
 from app.content.fields import Fields
+from app.content.markdown import Heading
 from app.content.local import LOCAL_TOPICS, LocalFacts, local_box_html, read_local_file
 from app.content.problems import ContentInvalid, Problem, Reporter
 
@@ -73,13 +74,6 @@ class Principle:
     key: str
     letter: str
     short: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    anchor: str
     text: str
 
 
@@ -298,9 +292,12 @@ class _ModuleDraft:
     rel: str
     offset: int
     meta: dict
-    tokens: list
     text: str
-    headings: tuple[Heading, ...]
+    rendered: md.Rendered
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        return self.rendered.headings
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -312,16 +309,6 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
         if lines[i].strip() in ("---", "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 1
     return None, text, 0
-
-
-def _headings(tokens) -> tuple[Heading, ...]:
-    out = []
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open":
-            inline = tokens[i + 1]
-            text = " ".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
-            out.append(Heading(int(token.tag[1]), token.attrGet("id") or "", text.strip()))
-    return tuple(out)
 
 
 def _read_module(b: CourseBuilder, path: Path) -> _ModuleDraft | None:
@@ -344,32 +331,33 @@ def _read_module(b: CourseBuilder, path: Path) -> _ModuleDraft | None:
     f = Fields(meta, report, where="front matter")
     if not f.ok:
         return None
-    tokens = md.parse(body)
-    return _ModuleDraft(path, rel, offset, meta, tokens, body, _headings(tokens))
+    # Rendered now, before its id is checked, because links between modules need every module's
+    # heading ids; the course keeps the HTML, so no request renders Markdown.
+    context = md.RenderContext(cite_label=b.cite_label, cite_style="notes")
+    return _ModuleDraft(path, rel, offset, meta, body, md.render_module(body, context))
 
 
 def _validate_body(b: CourseBuilder, draft: _ModuleDraft, module_id: str, kind: str,  # noqa: C901 - over the cap of 12 before the gate; split it when next changed
                    anchors_by_module: dict[str, frozenset[str]]) -> int:
     report = b.reporter(draft.path, line_offset=draft.offset + 1)
-    words = len(md.plain_text(draft.tokens).split())
+    words = draft.rendered.words
     for number, text in enumerate(draft.text.split("\n"), start=1):
         if md.SLOT_MARK in text:
             report(number - 1, "the text holds the private-use character U+E000, which the course "
                                "keeps for its own use: delete it")
-    for token, line in md.walk(draft.tokens):
-        line = line or 0
-        if token.type == "heading_open" and token.tag == "h1":
+    for item in md.check_source(draft.text):
+        line = item.line - 1  # the reporter counts from the line before the body
+        if item.kind == "h1":
             report(line, "use '##' for sections: the module title comes from the front matter")
-        elif token.type == "cite" and token.meta["key"] not in b.sources:
-            report(line, f"unknown source {token.meta['key']!r} in {{cite: ...}} "
+        elif item.kind == "cite" and item.value not in b.sources:
+            report(line, f"unknown source {item.value!r} in {{cite: ...}} "
                          f"(add it to content/sources.yaml)")
-        elif token.type == "local_box" and token.meta["topic"] not in LOCAL_TOPICS:
-            report(line, f"unknown local topic {token.meta['topic']!r} (expected one of: "
+        elif item.kind == "local" and item.value not in LOCAL_TOPICS:
+            report(line, f"unknown local topic {item.value!r} (expected one of: "
                          f"{', '.join(LOCAL_TOPICS)})")
-        elif token.type == "link_open":
-            href = token.attrGet("href") or ""
-            _check_link(report, line, href, module_id, anchors_by_module)
-        elif token.type == "text" and ("{cite" in token.content or "{local" in token.content):
+        elif item.kind == "link":
+            _check_link(report, line, item.value, module_id, anchors_by_module)
+        elif item.kind == "malformed":
             report(line, "a {cite: key} or {local: topic} here is malformed")
     if kind == "teaching":
         lo, hi = TEACHING_WORDS
@@ -428,7 +416,6 @@ def load_modules(b: CourseBuilder) -> None:
         ids[id(draft)] = module_id
     anchors = {ids[id(d)]: frozenset(h.anchor for h in d.headings) for d in drafts if ids[id(d)]}
 
-    context = md.RenderContext(cite_label=b.cite_label, cite_style="notes", local_box=md.local_slot)
     for draft in drafts:
         module_id = ids[id(draft)]
         report = b.reporter(draft.path, line_offset=1)
@@ -453,7 +440,7 @@ def load_modules(b: CourseBuilder) -> None:
             id=module_id, title=title, summary=summary, order=order, kind=kind,
             levels=levels, minutes=minutes, law_as_at=law_as_at, sources=sources,
             learning_outcomes=outcomes,
-            body=md.split_local_slots(md.render_tokens(draft.tokens, context)),
+            body=md.split_local_slots(draft.rendered.html),
             headings=draft.headings, word_count=words,
             fingerprint=hashlib.sha256(draft.text.encode()).hexdigest(), path=draft.rel)
 
