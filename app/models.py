@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.vocabulary import ROLE_LABELS as _ROLE_LABELS
 from app.vocabulary import Answer, AttemptStatus, CertificateHow, Priority, QuizLayout, RunStatus, sql_in
 
 if TYPE_CHECKING:
@@ -153,14 +154,8 @@ class OutboxMessage(Model):
 
 # --- training records -------------------------------------------------------------------------
 
-ROLE_LABELS = {
-    "member": "Member",
-    "board": "Corporate parenting board or panel",
-    "scrutiny": "Scrutiny",
-    "home-visitor": "Visitor of children's homes",
-    "lead-member": "Lead member",
-    "chair": "Chair",
-}
+# Kept here too for the modules that still import it from the models.
+ROLE_LABELS = _ROLE_LABELS
 
 
 class CouncillorRole(Model):

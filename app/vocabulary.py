@@ -67,6 +67,17 @@ class TrainingStatus(StrEnum):
         return self.value.capitalize()
 
 
+# The roles a councillor can hold, in the council's words (their levels are in content/pathways.yaml).
+ROLE_LABELS = {
+    "member": "Member",
+    "board": "Corporate parenting board or panel",
+    "scrutiny": "Scrutiny",
+    "home-visitor": "Visitor of children's homes",
+    "lead-member": "Lead member",
+    "chair": "Chair",
+}
+
+
 def sql_in(column: str, values: type[StrEnum]) -> str:
     """A CHECK constraint's condition: the column holds one of the enum's values."""
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"

@@ -18,8 +18,10 @@ from app.certificates.dates import refresher_due
 from app.certificates.pathways import CHANGES_ACKNOWLEDGED, Cycle, Pathway, PathwayProgress, evaluate, load_evidence
 from app.certificates.status import Status, TrainingRecord, training_record
 from app.content import current_course
+from app.data import certificates as certificates_data
+from app.data import elections as elections_data
 from app.extensions import db
-from app.models import Certificate, ChangesAcknowledgement, Councillor, Election, Person, utcnow
+from app.models import Certificate, Councillor, Election, Person, utcnow
 from app.vocabulary import CertificateHow
 
 
@@ -33,16 +35,12 @@ class CertificateError(ValueError):
 
 
 def valid_certificates(person_id: int) -> list[Certificate]:
-    return list(db.session.scalars(
-        select(Certificate).where(Certificate.person_id == person_id, Certificate.revoked_at.is_(None))
-        .order_by(Certificate.completed_on, Certificate.id)))
+    return certificates_data.for_member(person_id, include_revoked=False)
 
 
 def all_certificates(person_id: int) -> list[Certificate]:
     """Every cycle's certificate, newest first, revoked ones included."""
-    return list(db.session.scalars(
-        select(Certificate).where(Certificate.person_id == person_id)
-        .order_by(Certificate.completed_on.desc(), Certificate.id.desc())))
+    return certificates_data.for_member(person_id, newest_first=True)
 
 
 def certificate_status(certificate: Certificate, today: date | None = None) -> str:
@@ -97,10 +95,7 @@ def journey(person: Councillor, today: date | None = None) -> Journey:
     return Journey(record, pathway, progress, optional)
 
 
-def _find(person_id: int, pathway_id: str, completed_on: date) -> Certificate | None:
-    return db.session.scalar(select(Certificate).where(
-        Certificate.person_id == person_id, Certificate.pathway_id == pathway_id,
-        Certificate.completed_on == completed_on))
+_find = certificates_data.find
 
 
 def _add(person_id: int, pathway: Pathway, level: int, completed_on: date, score: int | None,
@@ -281,10 +276,7 @@ def changes_since(person_id: int, since: date, level: int) -> list[Change]:
 
 def acknowledge_changes(person: Councillor, certificate_id: int) -> bool:
     """Record that the member has read what changed in this cycle; False if they already had."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(ChangesAcknowledgement(person_id=person.id, certificate_id=certificate_id))
-    except IntegrityError:
+    if not certificates_data.add_acknowledgement(person.id, certificate_id):
         return False
     audit.record(CHANGES_ACKNOWLEDGED, person.id, actor_id=person.id, certificate_id=certificate_id)
     db.session.commit()
@@ -297,7 +289,7 @@ def record_election(held_on: date, induction_months: int, actor_id: int | None,
                     apply_to_all: bool = False) -> tuple[Election, bool]:
     """Record an election (or change its induction period); optionally set it as every
     current councillor's election date, as after an all-out election."""
-    election = db.session.scalar(select(Election).where(Election.held_on == held_on))
+    election = elections_data.held_on(held_on)
     created = election is None
     try:
         if created:
@@ -319,6 +311,6 @@ def record_election(held_on: date, induction_months: int, actor_id: int | None,
     except IntegrityError:
         # Another officer recorded the same date a moment ago: theirs stands.
         db.session.rollback()
-        election = db.session.scalar(select(Election).where(Election.held_on == held_on))
+        election = elections_data.held_on(held_on)
         created = False
     return election, created

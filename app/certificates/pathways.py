@@ -344,7 +344,8 @@ def load_evidence(person_id: int) -> Evidence:
     from sqlalchemy import select
 
     from app.extensions import db
-    from app.models import ChangesAcknowledgement, ChecklistAnswer, ModuleRead, QuizAttempt, ScenarioRun
+    from app.data import certificates as certificates_data
+    from app.models import ChecklistAnswer, ModuleRead, QuizAttempt, ScenarioRun
     from app.vocabulary import AttemptStatus, RunStatus
 
     reads = frozenset(db.session.scalars(select(ModuleRead.module_id).where(ModuleRead.person_id == person_id)))
@@ -359,8 +360,7 @@ def load_evidence(person_id: int) -> Evidence:
         select(ScenarioRun.scenario_id, ScenarioRun.finished_at)
         .where(ScenarioRun.person_id == person_id, ScenarioRun.status == RunStatus.FINISHED,
                ScenarioRun.finished_at.is_not(None))).all()
-    acknowledged = frozenset(db.session.scalars(select(ChangesAcknowledgement.certificate_id)
-                                                .where(ChangesAcknowledgement.person_id == person_id)))
+    acknowledged = certificates_data.acknowledged_certificate_ids(person_id)
     return Evidence(
         reads=reads, answered=answered,
         assessments=tuple(AssessmentResult(at.date(), score or 0, bool(ok), tuple(ids or ()))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import clock
 from app.auth.access import councillor, public
@@ -13,9 +12,9 @@ from app.certificates import bp, codes, completion, issuing
 from app.certificates.display import pathway_name, pdf_response
 from app.certificates.dates import due_date_calendar, long_date
 from app.certificates.forms import ConfirmForm, IssueForm, VerifyForm
+from app.data import certificates as certificates_data
 from app.content import current_course
-from app.extensions import db, limiter
-from app.models import Certificate
+from app.extensions import limiter
 
 VERIFY_LIMIT = "30 per minute"
 
@@ -34,9 +33,8 @@ def _certificate_code(code: str) -> str:
 
 # --- a member's own certificates ----------------------------------------------------------------
 
-def _own_certificate_or_404(certificate_id: int) -> Certificate:
-    certificate = db.session.scalar(select(Certificate).where(
-        Certificate.id == certificate_id, Certificate.person_id == current_user.id))
+def _own_certificate_or_404(certificate_id: int):
+    certificate = certificates_data.own(current_user.id, certificate_id)
     if certificate is None:
         abort(404)
     return certificate
@@ -145,7 +143,7 @@ def verify_form():
 @public
 def verify(code: str):
     normalised = codes.normalise(code)
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == normalised)) \
+    certificate = certificates_data.by_code(normalised) \
         if codes.looks_like_code(normalised) else None
     if certificate is None:
         return render_template("certificates/verify_not_found.html", code=code[:40]), 404

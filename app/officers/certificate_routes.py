@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.auth.access import officer
 from app.certificates import codes, issuing
@@ -12,24 +11,21 @@ from app.certificates.dates import add_months, long_date
 from app.certificates.display import pathway_name, pdf_response
 from app.certificates.forms import ElectionForm, FaceToFaceForm, RevokeForm
 from app.content import current_course
-from app.extensions import db
-from app.models import Certificate, Councillor, Election
+from app.data import certificates as certificates_data
+from app.data import elections as elections_data
+from app.data import members as members_data
 from app.officers import bp
 
 
 @bp.route("/certificates")
 @officer
 def certificates():
-    certificates = db.session.scalars(
-        select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(500)).all()
-    return render_template("certificates/officer_list.html", certificates=certificates,
+    return render_template("certificates/officer_list.html", certificates=certificates_data.latest_issued(),
                            pathway_name=pathway_name, certificate_status=issuing.certificate_status)
 
 
 def _councillor_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Councillor.id, Councillor.name, Councillor.email)
-                              .where(Councillor.active.is_(True)).order_by(Councillor.name)).all()
-    return [(str(pid), f"{name} ({email})") for pid, name, email in rows]
+    return [(str(pid), f"{name} ({email})") for pid, name, email in members_data.active_choices()]
 
 
 @bp.route("/certificates/record", methods=["GET", "POST"])
@@ -40,7 +36,7 @@ def record_certificate():
     pathways = current_course().pathways.pathways
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
-        member = db.session.get(Councillor, int(form.member.data)) if form.member.data.isdigit() else None
+        member = members_data.get_councillor(int(form.member.data)) if form.member.data.isdigit() else None
         try:
             certificate, created = issuing.record_face_to_face(
                 member.email if member else "", form.pathway.data, form.date_value, current_user.id)
@@ -61,8 +57,8 @@ def record_certificate():
                            page_has_errors=bool(errors)), status
 
 
-def _certificate_or_404(certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
+def _certificate_or_404(certificate_id: int):
+    certificate = certificates_data.get(certificate_id)
     if certificate is None:
         abort(404)
     return certificate
@@ -103,10 +99,8 @@ def elections():
               "success")
         return redirect(url_for("officers.elections"), 303)
     errors = form.extra_errors() if form.is_submitted() else []
-    rows = db.session.scalars(select(Election).order_by(Election.held_on.desc())).all()
-    counts = dict(db.session.execute(
-        select(Councillor.elected_on, db.func.count()).where(Councillor.active.is_(True))
-        .group_by(Councillor.elected_on)).all())
+    rows = elections_data.newest_first()
+    counts = elections_data.active_members_by_election_date()
     status = 400 if form.is_submitted() else 200
     return render_template("certificates/elections.html", form=form, errors=errors, elections=rows,
                            counts=counts, induction_due=lambda e: add_months(e.held_on, e.induction_months)), status

@@ -6,12 +6,13 @@ Views stay thin: the work is done by the plain modules beside this one.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import audit
@@ -19,12 +20,16 @@ from app.auth import password_policy
 from app.auth.access import officer
 from app.content import current_course
 from app.extensions import db
-from app.models import ROLE_LABELS, Councillor, OutboxMessage
+from app.data import outbox as outbox_data
 from app.officers import (audit_log, bp, charts, erasure, exports, importer, invitations, member_record,
                           members, moderngov, sign_in_settings)
 from app.data import chasing as chasing_data
 from app.officers import chasing
 from app.officers import report as report_module
+from app.vocabulary import ROLE_LABELS
+
+if TYPE_CHECKING:
+    from app.models import Councillor
 from app.officers.forms import (EraseForm, ImportConfirmForm, ImportUploadForm, MemberForm, ModernGovConfirmForm,
                                 ModernGovUploadForm)
 
@@ -43,13 +48,13 @@ def index():
 def outbox():
     if current_app.config.get("MAIL_SERVER") and not current_app.config.get("DEMO_MODE"):
         abort(404)
-    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)).all()
+    messages = outbox_data.latest()
     return render_template("officers/outbox.html", messages=messages)
 
 
 # --- members -------------------------------------------------------------------------------------
 
-def _member_or_404(member_id: int) -> Councillor:
+def _member_or_404(member_id: int) -> "Councillor":
     member = members.get_councillor(member_id)
     if member is None:
         abort(404)
