@@ -149,12 +149,20 @@ def test_changing_to_yes_drops_the_old_action(app, client, auth, councillor):
     assert (row.action, row.priority, row.by_when, row.who_can_help) == (None, None, None, None)
 
 
-def test_a_yes_can_still_carry_an_action(app, client, auth, councillor):
+def test_a_yes_ignores_the_hidden_action_fields(app, client, auth, councillor):
+    """The action fields are hidden for a yes, so what is left in them is neither checked nor kept."""
     auth.sign_in()
-    response = answer(client, 1, 4, answer="yes", **action(what="Share the pledge with my ward"))
+    response = answer(client, 1, 4, answer="yes", action="half a thought", priority="",
+                      by_when_day="31", by_when_month="2", by_when_year="2027", who_can_help="")
     assert response.status_code == 302
     [row] = rows(app)
-    assert row.action == "Share the pledge with my ward" and row.priority == "high"
+    assert row.answer == "yes" and (row.action, row.priority, row.by_when) == (None, None, None)
+
+
+def test_the_action_fields_are_revealed_only_for_an_answer_that_needs_one(client, auth, councillor):
+    auth.sign_in()
+    page = client.get("/checklists/level-1/questions/4").get_data(as_text=True)
+    assert 'class="app-checklist-answer"' in page and 'class="app-action-fields"' in page
 
 
 def test_the_last_question_and_change_links_lead_to_check_your_answers(app, client, auth, councillor):

@@ -189,3 +189,23 @@ def test_success_messages_land_at_the_top_of_the_page(app, client, auth, council
         db.session.commit()
     response = client.post(f"{start}/reflection", data={"reflection": "I would ask the virtual school head."})
     assert response.status_code == 303 and "#" not in response.headers["Location"]
+
+
+def test_a_password_error_reports_every_problem_at_once(app, client):
+    """Review m10: a short password that also does not match was reported only as 'do not match'."""
+    from app.models import Person
+    from app.officers.invitations import send_invitation
+    from tests.conftest import last_email
+
+    person_id = make_councillor(app, email="new.member@example.gov.uk", password=None)
+    with app.test_request_context():
+        send_invitation(db.session.get(Person, person_id))
+        db.session.commit()
+    link = re.search(r"https?://\S+", last_email(app, "new.member@example.gov.uk").body).group(0)
+    link = link.split("training.test", 1)[1]
+    response = client.post(link, data={"password": "short", "confirm": "different"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "at least 12 characters" in page and "The two passwords do not match" in page
+    summary = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    assert "at least 12 characters" in summary and "do not match" in summary

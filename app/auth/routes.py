@@ -158,11 +158,14 @@ def _set_password(token: str, purpose: str, max_age, template: str):
     except tokens.TokenProblem as exc:
         return render_template("auth/link_problem.html", problem=str(exc)), 400
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        problems = passwords.problems_with(form.password.data, person.email, person.name)
+    if form.is_submitted():
+        valid = form.validate()
+        # Every problem at once: a short password is reported even when the two do not match.
+        problems = passwords.problems_with(form.password.data, person.email, person.name) \
+            if form.password.data else ()
         if problems:
-            form.password.errors = list(problems)
-        else:
+            form.password.errors = [*form.password.errors, *(p for p in problems if p not in form.password.errors)]
+        if valid and not problems:
             person.password_hash = passwords.hash_password(form.password.data)
             person.session_version += 1  # every other session ends with the old password
             # Proving control of the mailbox is enough to lift a lock as well.

@@ -74,8 +74,9 @@ class ChecklistAnswerForm(FlaskForm):
         if self.answer.data not in ANSWERS:
             self.answer.errors.append("Select yes, partly, no or not sure")
             valid = False
-        # A "yes" needs no action, but one the member writes anyway is kept and must be complete.
-        if not (self.action_needed or self.action.data):
+        # A "yes" needs no action: the action fields are hidden then (checklists/question.html), so
+        # anything left in them is ignored rather than checked, and nothing of it is saved.
+        if not self.action_needed:
             return valid
         if not self.action.data:
             self.action.errors.append("Enter what you will do")
@@ -95,7 +96,7 @@ class ChecklistAnswerForm(FlaskForm):
         return valid
 
     def entry(self) -> Entry:
-        keep_action = bool(self.action.data)
+        keep_action = self.action_needed and bool(self.action.data)
         return Entry(answer=self.answer.data, note=self.note.data or None,
                      action=self.action.data if keep_action else None,
                      priority=self.priority.data if keep_action else None,

@@ -94,10 +94,16 @@ class Walk:
     def answer_checklist(self) -> None:
         if self.b.path.rstrip("/").endswith(tuple(f"level-{n}" for n in (1, 2, 3))):
             self.click("main a.govuk-button", "^(Start|Continue)")
+        # The action fields appear only for an answer that needs an action (review m3).
+        shown = "return getComputedStyle(document.getElementById('your-action')).display !== 'none'"
+        assert not self.b.js(shown), "the action fields show before any answer"
+        self.b.choose("No")
+        assert self.b.js(shown), "the action fields stay hidden after answering No"
         for _ in range(40):
             if "/questions/" not in self.b.path:
                 break
             self.b.choose("Yes")
+            assert not self.b.js(shown), "the action fields show for a Yes"
             self.click("main form button[type=submit]", "^Save and (continue|check your answers)$")
         assert self.b.path.endswith("/answers"), self.b.path
 
