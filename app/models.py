@@ -247,6 +247,7 @@ class ChecklistAnswer(Model):
     priority: Mapped[str | None] = mapped_column(String(20))
     by_when: Mapped[date | None]
     who_can_help: Mapped[str | None] = mapped_column(String(300))
+    action_done_on: Mapped[date | None]  # the day the member marked their action done
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

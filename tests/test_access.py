@@ -25,6 +25,7 @@ SAMPLE_ARGUMENTS = {
     "pathway_id": "induction",
     "fmt": "csv",
     "question_number": 1,
+    "question_id": "no-such-question",
 }
 
 # Routes whose public response is not a page (a redirect, or a form that refuses a bad token).

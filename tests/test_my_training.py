@@ -209,3 +209,34 @@ def test_a_password_error_reports_every_problem_at_once(app, client):
     assert "at least 12 characters" in page and "The two passwords do not match" in page
     summary = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
     assert "at least 12 characters" in summary and "do not match" in summary
+
+
+def test_an_action_plan_item_can_be_marked_done_and_undone(app, client, auth, councillor):
+    app.config["TODAY"] = TODAY
+    auth.sign_in()
+    post = {"answer": "no", "action": "Ask for the board's terms of reference", "priority": "high",
+            "by_when_day": "1", "by_when_month": "3", "by_when_year": "2027"}
+    client.post("/checklists/level-1/questions/1", data=post)
+    client.post("/checklists/level-1/questions/2", data={**post, "action": "Visit a children's home"})
+    with app.app_context():
+        first = current_course().checklists[0].questions[0].id
+    page = client.get("/checklists/action-plan").get_data(as_text=True)
+    assert "You have done 0 of them" in page and page.count("Mark as done") == 2
+
+    response = client.post(f"/checklists/action-plan/{first}/done", data={"done": "1"})
+    assert response.status_code == 303 and response.headers["Location"] == "/checklists/action-plan"
+    page = client.get("/checklists/action-plan").get_data(as_text=True)
+    assert "Your action is marked as done" in page and "You have done 1 of them" in page
+    assert ">Done</strong>" in page and "22 November 2026" in page
+    # Done actions go below the ones still to do.
+    assert page.index("Visit a children") < page.index("Ask for the board")
+    assert "Mark as not done" in page
+
+    client.post(f"/checklists/action-plan/{first}/done", data={"done": "0"})
+    assert "You have done 0 of them" in client.get("/checklists/action-plan").get_data(as_text=True)
+    # Changing the action makes it a new one, not done yet.
+    client.post(f"/checklists/action-plan/{first}/done", data={"done": "1"})
+    client.post("/checklists/level-1/questions/1?change=1", data={**post, "action": "Something else"})
+    assert "You have done 0 of them" in client.get("/checklists/action-plan").get_data(as_text=True)
+    # Only the member's own actions, and only answers that have one.
+    assert client.post("/checklists/action-plan/no-such-question/done", data={"done": "1"}).status_code == 404

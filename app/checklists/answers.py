@@ -38,6 +38,8 @@ def _apply(row: ChecklistAnswer, level: int, entry: Entry) -> None:
     row.note = entry.note
     # An answer of "yes" without an action keeps no leftover action from an earlier answer.
     has_action = bool(entry.action)
+    if row.action != (entry.action if has_action else None):
+        row.action_done_on = None   # a new or changed action is not done yet
     row.action = entry.action if has_action else None
     row.priority = entry.priority if has_action else None
     row.by_when = entry.by_when if has_action else None

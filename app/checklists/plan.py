@@ -33,8 +33,12 @@ class PlanItem:
     def who_can_help(self) -> str | None:
         return self.answer.who_can_help
 
+    @property
+    def done_on(self) -> date | None:
+        return self.answer.action_done_on
+
     def overdue(self, today: date) -> bool:
-        return self.by_when is not None and self.by_when < today
+        return self.done_on is None and self.by_when is not None and self.by_when < today
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,15 @@ class ActionPlan:
     def count(self, priority: str) -> int:
         return sum(1 for item in self.items if item.priority == priority)
 
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.done_on is not None)
+
 
 def _sort_key(item: PlanItem) -> tuple:
-    # Priority first, then the nearest date; undated actions (none today) and ties keep checklist order.
-    return (PRIORITY_ORDER.get(item.priority or "", len(PRIORITY_ORDER)),
+    # Actions still to do first; then priority, then the nearest date; undated actions (none
+    # today) and ties keep checklist order.
+    return (item.done_on is not None, PRIORITY_ORDER.get(item.priority or "", len(PRIORITY_ORDER)),
             item.by_when or date.max, item.checklist.level, item.number)
 
 

@@ -36,6 +36,7 @@ class Answer:
     by_when: date | None
     who_can_help: str | None
     updated_at: datetime
+    action_done_on: date | None = None
 
     @property
     def answer_label(self) -> str:
@@ -85,7 +86,8 @@ def _rows(person_id: int) -> list[ChecklistAnswer]:
 def _snapshot(row: ChecklistAnswer, question: ChecklistQuestion) -> Answer:
     return Answer(level=row.level, question_id=row.question_id, question_text=question.text,
                   answer=row.answer, note=row.note, action=row.action, priority=row.priority,
-                  by_when=row.by_when, who_can_help=row.who_can_help, updated_at=row.updated_at)
+                  by_when=row.by_when, who_can_help=row.who_can_help, updated_at=row.updated_at,
+                  action_done_on=row.action_done_on)
 
 
 def checklists_for(person: Person) -> tuple[Checklist, ...]:

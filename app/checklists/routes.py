@@ -3,11 +3,12 @@
 A page a question suits a phone between meetings; every page reads and writes only the signed-in
 person's own answers, so there is no other member's record to reach.
 """
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.access import signed_in
 from app.certificates import completion
+from app.data import checklists as checklist_data
 from app.checklists import bp, progress
 from app.checklists.answers import save_answer
 from app.checklists.forms import ChecklistAnswerForm
@@ -82,6 +83,18 @@ def answers(level: int):
 @signed_in
 def action_plan():
     return render_template("checklists/action_plan.html", plan=_plan(), today=today())
+
+
+@bp.route("/checklists/action-plan/<question_id>/done", methods=["POST"])
+@signed_in
+def action_done(question_id: str):
+    # CSRFProtect has checked the token; "done" is 1 to mark the action done, 0 to undo that.
+    done = request.form.get("done") == "1"
+    if not checklist_data.mark_action_done(current_user.id, question_id, today() if done else None):
+        abort(404)
+    flash("Your action is marked as done. Well done." if done else "Your action is marked as not done.",
+          "success")
+    return redirect(url_for("checklists.action_plan"), 303)
 
 
 @bp.route("/checklists/action-plan.pdf")
