@@ -102,11 +102,11 @@ def test_one_row_per_active_member_with_their_status(app, council):
 @pytest.mark.parametrize("args, expected", [
     ({"status": "overdue"}, ["Cat Overdue"]),
     ({"status": "due-soon"}, ["Bob Duesoon"]),
-    ({"ward": "abbey"}, ["Ann Current", "Cat Overdue"]),
+    ({"ward": "abbey"}, ["Cat Overdue", "Ann Current"]),  # the page's order: most urgent first
     ({"party": "Labour", "ward": "Castle"}, ["Bob Duesoon"]),
     ({"role": "board"}, ["Bob Duesoon"]),
     ({"role": "none"}, ["Eve Nothing"]),
-    ({"due_within": "60"}, ["Bob Duesoon", "Cat Overdue"]),   # overdue counts as due
+    ({"due_within": "60"}, ["Cat Overdue", "Bob Duesoon"]),   # overdue counts as due, and comes first
     ({"due_within": "0"}, ["Cat Overdue"]),
 ])
 def test_filters(app, council, args, expected):
@@ -163,6 +163,9 @@ def test_completions_are_counted_by_month(app, council):
 
 # --- the page ----------------------------------------------------------------------------------
 
+URGENCY_ORDER = ["Cat Overdue", "Bob Duesoon", "Ann Current", "Dan Started", "Eve Nothing"]
+
+
 def test_report_page_summary_charts_and_table(app, client, signed_in, council):
     response = client.get("/officers/report")
     page = response.get_data(as_text=True)
@@ -171,8 +174,10 @@ def test_report_page_summary_charts_and_table(app, client, signed_in, council):
     assert page.count('role="img"') == 2 and "<title id=\"chart-roles-title\">Status by role</title>" in page
     assert "Status by role, as a table" in page and "Certificates issued each month, as a table" in page
     assert "style=" not in page.split('id="main-content"')[1]
-    assert names_in_order(page) == ["Ann Current", "Bob Duesoon", "Cat Overdue", "Dan Started", "Eve Nothing"]
-    assert 'aria-sort="ascending"><a class="govuk-link app-sort-link" href="/officers/report?direction=desc">Name' in page
+    # Most urgent first by default (issue 16); the Name column sorts by name.
+    assert names_in_order(page) == URGENCY_ORDER
+    assert "sorted by urgency (ascending)" in page
+    assert 'aria-sort="none"><a class="govuk-link app-sort-link" href="/officers/report?sort=name">Name' in page
     assert "Induction (level 1)" in page or "induction" in page.lower()
 
 
@@ -247,8 +252,8 @@ def test_csv_export_of_the_filtered_report(app, client, signed_in, council):
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == list(exports.HEADINGS)
-    assert [r[1] for r in rows[1:]] == ["Ann Current", "Cat Overdue"]
-    assert rows[1][7:10] == ["Current", "2025-01-10", "2027-01-10"]
+    assert [r[1] for r in rows[1:]] == ["Cat Overdue", "Ann Current"]  # the page's order: most urgent first
+    assert rows[2][7:10] == ["Current", "2025-01-10", "2027-01-10"]
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.exported")).one()
         assert event.detail == {"format": "csv", "rows": 2, "filter_ward": "Abbey"}
@@ -262,7 +267,7 @@ def test_xlsx_export_has_a_bold_header_widths_and_real_dates(client, signed_in, 
     assert [c.value for c in sheet[1]] == list(exports.HEADINGS)
     assert all(c.font.bold for c in sheet[1])
     assert sheet.column_dimensions["B"].width == 30
-    ann = [c.value for c in sheet[2]]
+    ann = next([c.value for c in row] for row in sheet.iter_rows(min_row=2) if row[1].value == "Ann Current")
     assert ann[1] == "Ann Current" and isinstance(ann[8], datetime) and ann[8].date() == date(2025, 1, 10)
     assert sheet.max_row == 6
     summary = book["Summary"]

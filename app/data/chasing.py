@@ -34,6 +34,13 @@ def chaseable_members(member_ids) -> dict[int, Councillor]:
                                  Councillor.erased_at.is_(None)))}
 
 
+def emails(member_ids) -> dict[int, str | None]:
+    ids = list(member_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Councillor.id, Councillor.email).where(Councillor.id.in_(ids))).all())
+
+
 def member_history(member_id: int, limit: int = 50) -> tuple[list[AuditEvent], dict[int, str]]:
     """The newest officer actions and events on one member's record, and the actors' names."""
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.target_person_id == member_id)

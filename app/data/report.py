@@ -35,6 +35,7 @@ SORTS = ("name", "ward", "party", "roles", "required", "status", "last_completed
          "score", "dilemmas", "urgency")
 # Urgency groups, the order "Needs action" lists members in.
 OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE, NO_ACTION = 0, 1, 2, 3
+NEEDS_CODES = {"overdue": OVERDUE, "due-soon": DUE_SOON, "not-started": NOT_STARTED_PAST_DEADLINE}
 BATCH = 1000
 
 
@@ -295,6 +296,9 @@ def _where(s, filters: ReportFilters, today: date) -> list[ColumnElement]:
     if filters.due_within is not None:
         # Overdue members are due "within N days" too: they are the ones to chase first.
         where.append(s.c.due_by <= today + timedelta(days=filters.due_within))
+    needs = getattr(filters, "needs", "")
+    if needs:
+        where.append(_urgency(s) == NEEDS_CODES[needs])
     return where
 
 
@@ -457,3 +461,16 @@ def _months_back(month: date, count: int) -> date:
     index = month.year * 12 + month.month - 1 - count
     return date(index // 12, index % 12 + 1, 1)
 
+
+
+def needs_action_counts(rules: StatusRules, filters: ReportFilters) -> dict[int, int]:
+    """How many matching members are in each group of "Needs action" (OVERDUE, DUE_SOON, ...)."""
+    s = _statuses(rules)
+    urgency = _urgency(s)
+    counted = select(urgency.label("urgency"), func.count().label("n")).select_from(s) \
+        .where(*_where(s, filters, rules.today)).group_by(urgency)
+    found = {code: 0 for code in (OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE)}
+    for code, n in db.session.execute(counted):
+        if code in found:
+            found[code] = n
+    return found

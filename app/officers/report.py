@@ -30,6 +30,14 @@ COLUMNS = {
     "dilemmas": "Dilemmas done",
 }
 SORT_LABELS = {**COLUMNS, "urgency": "Urgency"}
+# Officers chase the most urgent first: overdue longest, then due soonest, then never started.
+DEFAULT_SORT = "urgency"
+# The groups of "Needs action", in the order they are chased: (urgency code, name in words).
+NEEDS_ACTION = {
+    "overdue": (OVERDUE, "Overdue"),
+    "due-soon": (DUE_SOON, "Due soon"),
+    "not-started": (NOT_STARTED_PAST_DEADLINE, "Not started, past the induction deadline"),
+}
 MONTHS_SHOWN = 12
 MAX_DUE_WITHIN = 3660
 
@@ -50,16 +58,17 @@ class Filters:
     party: str = ""
     role: str = ""
     due_within: int | None = None
-    sort: str = "name"
+    sort: str = "name"       # the page's default is DEFAULT_SORT (parse_filters)
     direction: str = "asc"
+    needs: str = ""          # a NEEDS_ACTION key: one group of "Needs action", or "" for any
 
     def query_args(self, **changes) -> dict:
         args = {"status": status_slug(self.status), "ward": self.ward, "party": self.party,
                 "role": self.role, "due_within": "" if self.due_within is None else str(self.due_within),
-                "sort": self.sort, "direction": self.direction}
+                "needs": self.needs, "sort": self.sort, "direction": self.direction}
         args.update(changes)
         return {k: v for k, v in args.items() if v not in ("", None)
-                and not (k == "sort" and v == "name") and not (k == "direction" and v == "asc")}
+                and not (k == "sort" and v == DEFAULT_SORT) and not (k == "direction" and v == "asc")}
 
     def audit_detail(self) -> dict:
         return {f"filter_{k}": v for k, v in asdict(self).items()
@@ -78,6 +87,8 @@ class Filters:
             words.append(f"role: {role_label(self.role) if self.role != NO_ROLE else 'no role'}")
         if self.due_within is not None:
             words.append(f"due or overdue within {self.due_within} days")
+        if self.needs in NEEDS_ACTION:
+            words.append(f"needs action: {NEEDS_ACTION[self.needs][1].lower()}")
         return words
 
 
@@ -106,11 +117,15 @@ def parse_filters(args) -> tuple[Filters, list[tuple[str, str]]]:
             errors.append(("filter-due-within", f"Due within must be {MAX_DUE_WITHIN} days or fewer"))
         else:
             due_within = int(text)
-    sort = arg("sort") or "name"
+    sort = arg("sort") or DEFAULT_SORT
     if sort not in SORTS:
-        sort = "name"
+        sort = DEFAULT_SORT
     direction = "desc" if arg("direction") == "desc" else "asc"
-    return Filters(status, arg("ward"), arg("party"), role, due_within, sort, direction), errors
+    needs = arg("needs")
+    if needs and needs not in NEEDS_ACTION:
+        errors.append(("filter-status", "Choose a status from the list"))
+        needs = ""
+    return Filters(status, arg("ward"), arg("party"), role, due_within, sort, direction, needs), errors
 
 
 @dataclass

@@ -24,7 +24,7 @@ from app.data import outbox as outbox_data
 from app.officers import (audit_log, bp, charts, erasure, exports, importer, invitations, member_record,
                           members, moderngov, sign_in_settings)
 from app.data import chasing as chasing_data
-from app.officers import chasing
+from app.officers import chasing, needs_action
 from app.officers import report as report_module
 from app.vocabulary import ROLE_LABELS
 
@@ -40,6 +40,7 @@ SHOW_OPTIONS = {"active": "Active members", "inactive": "Deactivated members", "
 @officer
 def index():
     return render_template("officers/index.html", active=members.count_active(),
+                           needs=needs_action.build(), groups=report_module.NEEDS_ACTION, filter_args={},
                            not_invited=invitations.count_not_yet_invited())
 
 
@@ -413,6 +414,8 @@ def report():
     data = report_module.build(filters, page=int(page) if page.isdigit() else 1, per_page=REPORT_PER_PAGE)
     return render_template(
         "officers/report.html", report=data, rows=data.rows, page=data.page, pages=data.pages, errors=errors,
+        needs=needs_action.build(filters), groups=report_module.NEEDS_ACTION,
+        filter_args={k: v for k, v in filters.query_args().items() if k in ("ward", "party", "role", "due_within")},
         columns=report_module.COLUMNS, sort_labels=report_module.SORT_LABELS, statuses=report_module.STATUS_VALUES,
         status_slug=report_module.status_slug,
         status_options=[(report_module.status_slug(s), s.capitalize()) for s in report_module.STATUS_VALUES],
