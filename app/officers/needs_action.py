@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from app import clock
 from app.data import chasing as chasing_data
@@ -63,12 +64,13 @@ def build(filters: report_module.Filters | None = None, today: date | None = Non
           limit: int = LIMIT) -> NeedsAction:
     from app.certificates.status import status_rules
 
-    filters = replace(filters or report_module.Filters(), sort="urgency", direction="asc", needs="", status="")
+    # Any: the data layer's ReportFilters protocol reads these fields; a frozen dataclass is fine.
+    query: Any = replace(filters or report_module.Filters(), sort="urgency", direction="asc", needs="", status="")
     rules = status_rules(today or clock.today())
-    by_code = data.needs_action_counts(rules, filters)  # type: ignore[arg-type]  # frozen, read-only is fine
+    by_code = data.needs_action_counts(rules, query)
     counts = {key: by_code.get(code, 0) for key, (code, _) in report_module.NEEDS_ACTION.items()}
     wanted = min(limit, sum(counts.values()))
-    rows = data.rows(rules, filters, limit=wanted) if wanted else []
+    rows = data.rows(rules, query, limit=wanted) if wanted else []
     rows = [r for r in rows if r.urgency != report_module.NO_ACTION]
     emails = chasing_data.emails(r.member_id for r in rows)
     reminded = chasing_data.last_reminders(r.member_id for r in rows)
