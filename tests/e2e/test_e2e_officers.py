@@ -65,3 +65,67 @@ def test_officer_tables_fit_a_1280_screen_and_stack_on_a_phone(browser, council,
             assert label in label_text
     finally:
         browser.clear_css_width()
+
+
+def test_done_when_an_officer_chases_an_overdue_member_then_downloads_the_word_report(browser, council):
+    """Issue 16's done-when walk: officer home, "Needs action", send a reminder (check the email,
+    confirm), then the Word report, read back with python-docx."""
+    import io
+    import time
+    from pathlib import Path
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from app.models import AuditEvent, OutboxMessage
+    from app.extensions import db
+    from sqlalchemy import select
+
+    signed_in_as(browser, OFFICER)
+    browser.set_css_width(1280)
+    try:
+        browser.get("/officers/")
+        assert browser.h1() == "Officer area"
+        section = browser.driver.find_element(By.CSS_SELECTOR, "section.app-needs-action")
+        assert "Needs action" in section.text and "Overdue" in section.text
+        first = section.find_element(By.CSS_SELECTOR, "tbody tr")
+        name = first.find_element(By.CSS_SELECTOR, "td a").text
+        assert name in LONG_NAMES
+        browser.until_new_page(first.find_element(By.PARTIAL_LINK_TEXT, "Send reminder").click)
+
+        assert browser.h1() == f"Check the reminder to {name}"
+        assert f"Dear {name}" in browser.text() and "overdue" in browser.text()
+        browser.click("main form button[type=submit]", "Send the reminder")
+        assert f"A reminder has been sent to {name}" in browser.text()
+        assert "Last reminder sent" in browser.text()
+        history = browser.driver.find_element(By.ID, "history")
+        assert history.is_displayed()
+        with council.app.app_context():
+            email = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+            assert email.body.startswith(f"Dear {name}") and "overdue" in email.subject
+            assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "reminder.sent")).first()
+
+        browser.get("/officers/report")
+        for old in Path(browser.downloads).glob("*.docx"):
+            old.unlink()
+        browser.driver.find_element(By.PARTIAL_LINK_TEXT, "Download as a Word document").click()
+        deadline = time.monotonic() + 20
+        files: list[Path] = []
+        while time.monotonic() < deadline and not files:
+            files = [p for p in Path(browser.downloads).glob("*.docx")]
+            time.sleep(0.2)
+        assert files, "the Word report did not download"
+        document = Document(io.BytesIO(files[0].read_bytes()))
+        headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+        assert headings[0] == ("Heading 1", "Corporate parenting training: completion report")
+        assert ("Heading 2", "Members") in headings and ("Heading 2", "Status by role") in headings
+        for table in document.tables:
+            header = table.rows[0]._tr.trPr
+            assert header is not None and header.find(qn("w:tblHeader")) is not None
+        members = document.tables[-1]
+        assert [c.text for c in members.rows[0].cells][:2] == ["Name", "Ward"]
+        assert name in [r.cells[0].text for r in members.rows[1:]]
+        picture = document.inline_shapes[0]._inline.docPr
+        assert picture.get("descr", "").startswith("Stacked bar chart of the members of each council role")
+    finally:
+        browser.clear_css_width()
