@@ -2,7 +2,7 @@
 import io
 import re
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import icalendar
 import pypdf
@@ -219,6 +219,9 @@ def test_the_due_date_goes_in_a_calendar_file(app, client, auth):
     assert str(event["UID"]).startswith(f"training-due-{pid}-20270101@")
     assert event.decoded("DTSTAMP").tzinfo is not None
     assert "induction due" in str(event["SUMMARY"]).lower()
+    [alarm] = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(days=28)   # a reminder four weeks ahead
+    assert all(len(line.encode()) <= 75 for line in response.data.split(b"\r\n"))   # folded (RFC 5545)
 
 
 # --- face-to-face sessions ------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Calendar arithmetic for certificates: months, not days, so a due date lands on the same date."""
 from __future__ import annotations
 
-import calendar
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+
+import icalendar
+from dateutil.relativedelta import relativedelta
 
 
 def add_months(start: date, months: int) -> date:
@@ -11,10 +13,7 @@ def add_months(start: date, months: int) -> date:
     So 29 February 2024 plus 24 months is 28 February 2026, and 31 August plus 6 months is the end
     of February.
     """
-    index = start.year * 12 + (start.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    return start + relativedelta(months=months)
 
 
 def refresher_due(completed_on: date, interval_months: int) -> date:
@@ -36,52 +35,28 @@ def parse_iso(text: str) -> date:
 
 # --- the due date as a calendar file (RFC 5545) -----------------------------------------------
 
-def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
-
-
-def _fold(line: str) -> str:
-    # Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1).
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not out else 74):
-            out.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    out.append(current.decode("utf-8"))
-    return "\r\n ".join(out)
-
-
 def due_date_calendar(due: date, uid: str, summary: str, description: str, url: str,
-                      stamp) -> bytes:
+                      stamp: datetime) -> bytes:
     """A calendar with one all-day event on the due date (stamp: a UTC datetime)."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Corporate parenting training//Certificates//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{uid}",
-        f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
-        f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{date.fromordinal(due.toordinal() + 1):%Y%m%d}",
-        f"SUMMARY:{_escape(summary)}",
-        f"DESCRIPTION:{_escape(description)}",
-        f"URL:{url}",
-        "TRANSP:TRANSPARENT",
-        # A reminder four weeks ahead, while there is still time to do the training.
-        "BEGIN:VALARM",
-        "ACTION:DISPLAY",
-        f"DESCRIPTION:{_escape(summary)}",
-        "TRIGGER:-P28D",
-        "END:VALARM",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Corporate parenting training//Certificates//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp.replace(tzinfo=timezone.utc))
+    event.add("dtstart", due)
+    event.add("dtend", due + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")
+    # A reminder four weeks ahead, while there is still time to do the training.
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", timedelta(days=-28))
+    event.add_component(alarm)
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator, Mapping, Protocol
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import (Date, Integer, String, and_, case, distinct, exists, func, literal, not_, null, or_, select,
                         type_coerce, union_all)
 from sqlalchemy.ext.compiler import compiles
@@ -458,8 +459,7 @@ def stream_rows(rules: StatusRules, filters: ReportFilters) -> Iterator[Row]:
 
 
 def _months_back(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
+    return month.replace(day=1) - relativedelta(months=count)
 
 
 

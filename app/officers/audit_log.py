@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, or_, select
 
+from app.data.paging import page_of
 from app.extensions import db
 from app.models import AuditEvent, Person
 from app.officers.audit_words import UK
@@ -120,12 +121,10 @@ def search(filters: AuditFilters, per_page: int = PER_PAGE) -> AuditPage:
         people = select(Person.id).where(or_(func.lower(Person.name).like(pattern, escape="\\"),
                                              Person.email.like(pattern, escape="\\")))
         conditions.append(or_(AuditEvent.actor_id.in_(people), AuditEvent.target_person_id.in_(people)))
-    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
-    pages = max(1, -(-total // per_page))
-    page = min(filters.page, pages)
-    events = list(db.session.scalars(select(AuditEvent).where(*conditions)
-                                     .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                     .offset((page - 1) * per_page).limit(per_page)))
+    pagination = page_of(select(AuditEvent).where(*conditions)
+                         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), filters.page, per_page)
+    events, total = list(pagination.items), pagination.total or 0
+    page, pages = pagination.page, max(pagination.pages, 1)
     ids = {i for e in events for i in (e.actor_id, e.target_person_id) if i is not None}
     names = {pid: (name, kind) for pid, name, kind in db.session.execute(
         select(Person.id, Person.name, Person.kind).where(Person.id.in_(ids)))} if ids else {}

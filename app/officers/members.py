@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import audit
+from app.data.paging import page_of
 from app.extensions import db
 from app.models import ROLE_LABELS, Councillor, CouncillorRole, Person
 from app.officers.names import sort_name
@@ -157,10 +158,7 @@ def count_active() -> int:
 def list_members(show: str = "active", page: int = 1, per_page: int = 200) -> tuple[list[Councillor], int]:
     """One page of members, by name, and the number of pages."""
     condition = {"active": (Councillor.active.is_(True),), "inactive": (Councillor.active.is_(False),)}.get(show, ())
-    total = db.session.scalar(select(func.count()).select_from(Councillor).where(*condition))
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
     query = (select(Councillor).options(selectinload(Councillor.roles)).where(*condition)
-             .order_by(func.coalesce(Councillor.sort_name, Councillor.name), Councillor.id)
-             .offset((page - 1) * per_page).limit(per_page))
-    return list(db.session.scalars(query)), pages
+             .order_by(func.coalesce(Councillor.sort_name, Councillor.name), Councillor.id))
+    pagination = page_of(query, page, per_page)
+    return list(pagination.items), max(pagination.pages, 1)
