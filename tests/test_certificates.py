@@ -221,7 +221,7 @@ def test_the_due_date_goes_in_a_calendar_file(app, client, auth):
     assert "induction due" in str(event["SUMMARY"]).lower()
     [alarm] = event.walk("VALARM")
     assert alarm.decoded("TRIGGER") == -timedelta(days=28)   # a reminder four weeks ahead
-    assert all(len(line.encode()) <= 75 for line in response.data.split(b"\r\n"))   # folded (RFC 5545)
+    assert all(len(line) <= 75 for line in response.data.split(b"\r\n"))   # folded (RFC 5545)
 
 
 # --- face-to-face sessions ------------------------------------------------------------------------
