@@ -34,7 +34,7 @@ def _ok(response: Response, what: str) -> Response:
     return response
 
 
-def _form(page: Response, action_pattern: str):
+def form_on_page(page: Response, action_pattern: str):
     for form in page.forms():
         if re.search(action_pattern, form.action) and form.method == "post":
             return form
@@ -51,12 +51,12 @@ def take_module_quiz(b: Browser, module_ids: list[str]) -> bool:
         _skip("quiz")
         return False
     _ok(start, "quiz start page")
-    form = _form(start, r"quiz$") or next((f for f in start.forms() if "layout" in f.names()), None)
+    form = form_on_page(start, r"quiz$") or next((f for f in start.forms() if "layout" in f.names()), None)
     if form is None:
         raise LoadError("no start form on the quiz page")
     answers_page = _ok(b.submit(start, form, form.fill(lambda name, values: ["one-page"] if "one-page" in values else values[:1]),
                                 label="POST quiz start"), "starting a quiz")
-    answers = _form(answers_page, r"/attempts/\d+$")
+    answers = form_on_page(answers_page, r"/attempts/\d+$")
     if answers is None:
         return True  # already submitted elsewhere: the review page
     data = answers.fill()
@@ -75,12 +75,12 @@ def play_dilemma(b: Browser, max_steps: int = 8) -> bool:
     if not links:
         raise LoadError("no dilemmas listed")
     overview = _ok(b.get(random.choice(links), label="GET dilemma overview"), "dilemma overview")  # nosec B311
-    start = _form(overview, r"/start$")
+    start = form_on_page(overview, r"/start$")
     if start is None:
         raise LoadError("no start button on the dilemma")
     page = _ok(b.submit(overview, start, label="POST dilemma start"), "starting a dilemma")
     for _ in range(max_steps):
-        choose = _form(page, r"/choose$")
+        choose = form_on_page(page, r"/choose$")
         if choose is None:
             break
         page = _ok(b.submit(page, choose, label="POST dilemma choose"), "a dilemma step")
@@ -122,7 +122,7 @@ def mixed_visit(think: tuple[float, float]) -> Callable[[Browser, int, Callable[
         read = random.sample(MODULE_IDS, len(MODULE_IDS))  # nosec B311
         for module_id in read[:READ_PER_VISIT]:
             page = _ok(b.get(f"/modules/{module_id}", label="GET module page"), "module page")
-            mark = _form(page, r"/read$")
+            mark = form_on_page(page, r"/read$")
             if mark is not None:
                 if not pause(time_left):
                     return

@@ -157,7 +157,8 @@ def test_paged_attempt_saves_each_answer_and_resumes(app, client, auth, councill
     assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/questions/1")
     page = client.get(f"/attempts/{attempt_id}/questions/1").get_data(as_text=True)
     assert "question 1 of 20" in page and str(escape(qs[0].display_prompt)) in page
-    assert 'type="radio"' in page or 'type="checkbox"' in page
+    control = {"radios": 'type="radio"', "checkboxes": 'type="checkbox"', "matching": "<select"}[qs[0].kind.widget]
+    assert control in page
 
     response = client.post(f"/attempts/{attempt_id}/questions/1", data={"answer": choose(qs[0], True)})
     assert response.headers["Location"].endswith("/questions/2")

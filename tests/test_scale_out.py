@@ -13,7 +13,7 @@ import re
 import pytest
 
 from bench import loadgen, servers
-from bench.journeys import _form
+from bench.journeys import form_on_page
 from bench.prepare import member_email
 
 pytestmark = pytest.mark.slow
@@ -55,7 +55,7 @@ def test_two_processes_serve_one_member(shared_stores, tmp_path):
         on_two.cookies = on_one.cookies
         page = on_two.get(f"/attempts/{form['attempt_id']}")
         assert page.status == 200, "the second process did not accept the first one's session"
-        answers = _form(page, r"/attempts/\d+$")
+        answers = form_on_page(page, r"/attempts/\d+$")
         data = dict(form["fields"], csrf_token=[page.csrf()], action=["submit"])
         assert answers is not None
         review = on_two.post(f"/attempts/{form['attempt_id']}", data)
@@ -64,7 +64,7 @@ def test_two_processes_serve_one_member(shared_stores, tmp_path):
 
         module = on_two.get("/modules/principles")
         assert "You have read this module" not in module.body
-        on_two.submit(module, _form(module, r"/read$"))
+        on_two.submit(module, form_on_page(module, r"/read$"))
 
         # Back on the first process: the result and the module read are there.
         seen = on_one.get(f"/attempts/{form['attempt_id']}/review")

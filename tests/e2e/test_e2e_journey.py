@@ -62,17 +62,18 @@ class Journey:
         self.passed: set[str] = set()
         self.step = ""
 
-    # Each step skips, naming the missing route, while its page is not built, and skips when a
-    # step it starts from failed (every step needs sign in; the certificate needs them all).
+    # A step fails, naming the route, when its page is missing (a renamed endpoint), and fails when
+    # a step it starts from did not pass (every step needs sign in; the certificate needs them all):
+    # a run with a broken journey never exits 0.
     def start(self, step: str, *endpoints: str, after: tuple[str, ...] = ("sign in",)) -> None:
         missing = [e for e in endpoints if not self.server.endpoint_exists(e)]
         if missing:
-            pytest.skip(f"step '{step}' not possible yet: no route {', '.join(missing)}")
+            pytest.fail(f"step '{step}': no route {', '.join(missing)} (renamed or removed?)")
         if step != "sign in" and "sign in" not in self.passed:
-            pytest.skip(f"step '{step}' needs the step 'sign in', which did not pass")
+            pytest.fail(f"step '{step}' needs the step 'sign in', which did not pass")
         unmet = [s for s in after if s not in self.passed]
         if unmet:
-            pytest.skip(f"step '{step}' needs the steps {unmet}, which did not pass")
+            pytest.fail(f"step '{step}' needs the steps {unmet}, which did not pass")
         self.step = step
 
     def done(self) -> None:
