@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,22 +77,72 @@ def build_data(members: int, attempts: int, seed: int = 7) -> None:
     db.session.commit()
 
 
-def timed(app, label: str, action) -> None:
+def timed(app, label: str, action, runs: int = 3) -> None:
+    """Run action several times and print the median time (the machine may be shared)."""
     statements = []
 
     def listener(*_args):
         statements.append(1)
 
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", listener)
-    start, cpu = time.perf_counter(), time.process_time()
-    result = action()
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    with app.app_context():
-        event.remove(db.engine, "before_cursor_execute", listener)
+    walls, cpus, result = [], [], None
+    for _ in range(runs):
+        statements.clear()
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", listener)
+        start, cpu = time.perf_counter(), time.process_time()
+        result = action()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", listener)
     size = f", {len(result):,} bytes" if isinstance(result, (bytes, bytearray)) and result else ""
     # "label  seconds s  queries queries" first: bench/run.py reads that much of each line.
-    print(f"{label:<40} {elapsed:7.3f} s {len(statements):4d} queries   (CPU {cpu:.3f} s{size})")
+    print(f"{label:<40} {statistics.median(walls):7.3f} s {len(statements):4d} queries   "
+          f"(CPU {statistics.median(cpus):.3f} s, median of {runs}{size})", flush=True)
+
+
+_CHILD = """
+import resource, sys
+sys.path.insert(0, {root!r})
+from bench.report_bench import signed_in_client
+app, client = signed_in_client({path!r})
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if {url!r}:
+    response = client.get({url!r})
+    size = sum(len(chunk) for chunk in response.response)
+    assert response.status_code == 200, response.status_code
+print(before / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def peak_memory(path: Path, url: str) -> tuple[float, float]:
+    """(peak RSS after start-up and sign-in, peak RSS after the export) of a fresh process, in MB."""
+    out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), path=str(path), url=url)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600, check=True).stdout
+    before, after = out.strip().splitlines()[-1].split()
+    return float(before), float(after)
+
+
+def make_app(path: Path):
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "CONTENT_ROOT": str(ROOT),
+                       "SERVER_NAME": "bench.test", "TODAY": TODAY})
+
+
+def signed_in_client(path: str):
+    app = make_app(Path(path))
+    client = app.test_client()
+    assert client.post("/sign-in", data={"email": "officer@bench.example", "password": PASSWORD}).status_code == 302
+    return app, client
+
+
+PAGES = (("GET /officers/report (page 1)", "/officers/report"),
+         ("GET /officers/report?status=overdue", "/officers/report?status=overdue"),
+         ("GET /officers/report?ward=Ward 7", "/officers/report?ward=Ward+7"),
+         ("GET /officers/report?due_within=60&sort=urgency", "/officers/report?due_within=60&sort=urgency"),
+         ("GET /officers/report?sort=status&page=40", "/officers/report?sort=status&page=40"))
+EXPORTS = (("GET /officers/report.csv", "/officers/report.csv"),
+           ("GET /officers/report.xlsx", "/officers/report.xlsx"),
+           ("GET /officers/report.pdf", "/officers/report.pdf"))
 
 
 def main() -> None:
@@ -100,11 +152,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None,
                         help="Build the database at this path, or reuse it if it is there")
     parser.add_argument("--skip-pdf", action="store_true", help="Leave out the PDF timings")
+    parser.add_argument("--runs", type=int, default=3, help="Time each step this many times; print the median")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = args.keep or Path(folder) / "bench.db"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "CONTENT_ROOT": str(ROOT),
-                          "SERVER_NAME": "bench.test", "TODAY": TODAY})
+        app = make_app(path)
         with app.app_context():
             if not (args.keep and path.exists() and db.session.get(Person, 1)):
                 db.create_all()
@@ -114,34 +166,40 @@ def main() -> None:
                       f"{time.perf_counter() - start:.1f} s (SQLite, {path})\n")
         from app.officers import exports, report
 
-        client = app.test_client()
-        assert client.post("/sign-in", data={"email": "officer@bench.example", "password": PASSWORD}).status_code == 302
+        app, client = signed_in_client(str(path))
+        with app.app_context():
+            data = report.build(report.Filters(), per_page=200)
+        print(f"{data.matched:,} members; by status: {data.counts}\n")
 
-        def build():
+        def page():
             with app.app_context():
-                return report.build(report.Filters())
-
-        data = build()
-        print(f"{len(data.rows):,} rows; by status: {data.counts}\n")
-        timed(app, "report.build() (all members)", lambda: build() and b"")
+                return report.build(report.Filters(), per_page=200) and b""
+        timed(app, "report.build() (page 1 of 200)", page, args.runs)
         formats = ("csv", "xlsx") if args.skip_pdf else ("csv", "xlsx", "pdf")
         for fmt in formats:
             def render(fmt=fmt):
                 with app.test_request_context():
-                    return exports.render(fmt, build())
-            timed(app, f"build + {fmt} export (no HTTP)", render)
-        for label, url in (("GET /officers/report (page 1)", "/officers/report"),
-                           ("GET /officers/report?status=overdue", "/officers/report?status=overdue"),
-                           ("GET /officers/report.csv", "/officers/report.csv"),
-                           ("GET /officers/report.xlsx", "/officers/report.xlsx"),
-                           ("GET /officers/report.pdf", "/officers/report.pdf")):
+                    summary = report.build_summary(report.Filters())
+                    return b"".join(exports.render(fmt, summary, report.stream(summary)))
+            timed(app, f"{fmt} export, no HTTP", render, args.runs)
+        for label, url in PAGES + EXPORTS:
             if args.skip_pdf and url.endswith(".pdf"):
                 continue
+
             def get(url=url):
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
                 return response.data
-            timed(app, label, get)
+            timed(app, label, get, args.runs)
+        print()
+        base, _ = peak_memory(path, "")
+        for label, url in EXPORTS:
+            if args.skip_pdf and url.endswith(".pdf"):
+                continue
+            _, peak = peak_memory(path, url)
+            # "peak memory ... MB" lines: bench/run.py reads them.
+            print(f"peak memory, {label:<32} {peak:7.1f} MB   ({peak - base:+.1f} MB over a signed-in worker, "
+                  f"{base:.1f} MB)", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 Everything runs against servers started here on 127.0.0.1, under gunicorn with the production
 settings (gunicorn.conf.py, APP_CONFIG=production). Every load loop is bounded in requests and
-time. --quick takes under five minutes; the full run takes longer samples.
+time. --quick takes about five minutes on a quiet machine; the full run takes longer samples.
 """
 from __future__ import annotations
 
@@ -30,12 +30,18 @@ from bench.prepare import member_email  # noqa: E402
 REPO = servers.REPO
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
 GOALS = {
-    "module_ratio": (">=", 0.7, "module page throughput / bare endpoint"),
+    "module_cpu_ms": ("<=", 2.0, "module page, CPU per request (ms)"),
+    "my_training_cpu_ms": ("<=", 6.0, "My training, CPU per request (ms)"),
     "mixed_p95_ms": ("<", 100, "p95 latency, 100 members, mixed journey (ms)"),
     "quiz_sqlite_per_s": (">=", 200, "quiz submissions per second, SQLite"),
     "quiz_sqlite_errors": ("==", 0, "quiz submission errors, SQLite"),
     "pdf_median_ms": ("<=", 50, "certificate PDF, median (ms)"),
-    "report_s": ("<=", 1.0, "report page, 17,000 members / 200,000 attempts (s)"),
+    "report_s": ("<=", 0.35, "report page, slowest filter, 17,000 members / 200,000 attempts (s)"),
+    "report_csv_s": ("<=", 0.5, "report CSV, 17,000 members (s)"),
+    "report_xlsx_s": ("<=", 1.5, "report Excel, 17,000 members (s)"),
+    "report_pdf_s": ("<=", 1.2, "report PDF, 17,000 members (s)"),
+    "export_peak_mb": ("<=", 200, "peak memory of the worker that built an export (MB)"),
+    "question_stats_s": ("<=", 0.5, "question statistics page, 17,000 members (s)"),
     "content_load_s": ("<=", 1.0, "content load and validation at start-up (s)"),
     "rss_mb_max": ("<=", 150, "memory per worker, largest (MB)"),
 }
@@ -77,53 +83,47 @@ def content_load(env: dict, runs: int) -> dict:
             "runs": runs}
 
 
-# --- module page against the bare endpoint ------------------------------------------------------
+# --- CPU per request of the pages members use most --------------------------------------------
 
-def module_versus_bare(app_server: servers.Server, bare_env: dict, body_file: Path, rounds: int,
-                       seconds: float, threads: int) -> dict:
+CPU_PAGES = {"module": "/modules/principles", "my_training": "/my-training"}
+
+
+def page_cpu(app_server: servers.Server, rounds: int, seconds: float, threads: int) -> dict:
+    """Each page hammered by signed-in members in short alternating rounds; the figure is the
+    workers' CPU per request (servers.Server.worker_cpu_seconds counts reaped workers too, and
+    max_requests is off while benchmarking), which other load on the machine distorts far less
+    than throughput."""
     def sign_in(b: loadgen.Browser) -> None:
         b.sign_in(member_email(1), servers.BENCH_PASSWORD)
 
     probe = loadgen.Browser(app_server.base)
     sign_in(probe)
-    page = probe.get("/modules/principles")
-    if page.status != 200:
-        raise RuntimeError(f"module page answered {page.status}")
-    body_file.write_bytes(page.body.encode())
-    bare = servers.Server("bench.bare_app:app", dict(bare_env, BENCH_BARE_BODY=str(body_file))).start()
-    app_runs, bare_runs = [], []
-    try:
-        app_clients = loadgen.clients(app_server.base, threads, sign_in)
-        bare_clients = loadgen.clients(bare.base, threads)
-        # Alternate short rounds, so that other load on the machine falls on both sides alike.
-        for _ in range(rounds):
-            for server, path, browsers, runs in ((app_server, "/modules/principles", app_clients, app_runs),
-                                                 (bare, "/page", bare_clients, bare_runs)):
-                cpu = server.worker_cpu_seconds()
-                summary = loadgen.hammer(browsers, path, seconds, 100_000)
-                cpu = server.worker_cpu_seconds() - cpu
-                runs.append((summary, cpu))
-        bare_rss = bare.worker_rss_mb()
-    finally:
-        bare.stop()
-
-    def side(runs):
-        best = max(runs, key=lambda r: r[0].per_second)[0]
-        requests = sum(r[0].requests for r in runs)
-        return {"per_second": round(statistics.median(r[0].per_second for r in runs), 1),
-                "best_per_second": round(best.per_second, 1),
-                "p50_ms": round(statistics.median(r[0].p50_ms for r in runs), 1),
-                "p95_ms": round(statistics.median(r[0].p95_ms for r in runs), 1),
-                "cpu_ms_per_request": round(1000 * sum(r[1] for r in runs) / max(1, requests), 2),
-                "errors": sum(r[0].errors for r in runs), "requests": requests}
-
-    a, b = side(app_runs), side(bare_runs)
-    return {"module_page": a, "bare_endpoint": b, "bytes": len(page.body.encode()),
-            "module_ratio": round(a["per_second"] / b["per_second"], 3) if b["per_second"] else None,
-            "cpu_ratio": round(b["cpu_ms_per_request"] / a["cpu_ms_per_request"], 3)
-            if a["cpu_ms_per_request"] else None,
-            "bare_rss_mb": [round(x, 1) for x in bare_rss],
-            "rounds": rounds, "seconds_per_round": seconds, "threads": threads}
+    sizes = {}
+    for name, path in CPU_PAGES.items():
+        page = probe.get(path)
+        if page.status != 200:
+            raise RuntimeError(f"{path} answered {page.status}")
+        sizes[name] = len(page.body.encode())
+    clients = loadgen.clients(app_server.base, threads, sign_in)
+    runs: dict[str, list] = {name: [] for name in CPU_PAGES}
+    for _ in range(rounds):
+        for name, path in CPU_PAGES.items():
+            cpu = app_server.worker_cpu_seconds()
+            summary = loadgen.hammer(clients, path, seconds, 100_000)
+            runs[name].append((summary, app_server.worker_cpu_seconds() - cpu))
+    result = {}
+    for name, samples in runs.items():
+        requests = sum(r[0].requests for r in samples)
+        result[name] = {
+            "cpu_ms_per_request": round(1000 * sum(r[1] for r in samples) / max(1, requests), 2),
+            "cpu_ms_per_request_by_round": [round(1000 * r[1] / max(1, r[0].requests), 2) for r in samples],
+            "per_second": round(statistics.median(r[0].per_second for r in samples), 1),
+            "p50_ms": round(statistics.median(r[0].p50_ms for r in samples), 1),
+            "p95_ms": round(statistics.median(r[0].p95_ms for r in samples), 1),
+            "errors": sum(r[0].errors for r in samples), "requests": requests, "bytes": sizes[name]}
+    result.update({"rounds": rounds, "seconds_per_round": seconds, "threads": threads,
+                   "cpu_counting": "live workers plus the master's reaped children; max_requests off"})
+    return result
 
 
 # --- 100 members on a mixed journey -------------------------------------------------------------
@@ -267,30 +267,58 @@ def certificate_pdf(env: dict, renders: int) -> dict:
 
 
 _TIMED_LINE = re.compile(r"^(?P<label>\S.*?)\s+(?P<seconds>[\d.]+) s\s+(?P<queries>\d+) queries")
+_PEAK_LINE = re.compile(r"^peak memory, (?P<label>.*?)\s+(?P<mb>[\d.]+) MB")
 
 
-def report(env: dict) -> dict:
-    """Run the officers' bench/report_bench.py (17,000 members, 200,000 attempts) and read its
-    timings: one line per step, "label  seconds s  queries queries"."""
-    script = REPO / "bench" / "report_bench.py"
+def _bench_script(env: dict, script: Path, timeout: int) -> tuple[dict, dict, str] | str:
+    """Run a bench script and read its "label  seconds s  queries queries" and "peak memory, label
+    N MB" lines; a string says why nothing was measured."""
     if not script.exists():
-        return {"not_measured": "bench/report_bench.py (officers) is not there yet"}
+        return f"bench/{script.name} is not there yet"
     run = subprocess.run([servers.PYTHON, str(script)], cwd=REPO, env=env, capture_output=True,
-                         text=True, timeout=900)
+                         text=True, timeout=timeout)
     if run.returncode != 0:
-        return {"not_measured": f"bench/report_bench.py failed: {run.stderr.strip().splitlines()[-1:]}"}
-    steps = {}
+        return f"bench/{script.name} failed: {run.stderr.strip().splitlines()[-1:]}"
+    steps, peaks = {}, {}
     for line in run.stdout.splitlines():
         if match := _TIMED_LINE.match(line.strip()):
             steps[match["label"]] = {"seconds": float(match["seconds"]), "queries": int(match["queries"])}
-    page = next((v for k, v in steps.items() if k.startswith("GET /officers/report (")), None)
-    if page is None:
-        return {"not_measured": "bench/report_bench.py printed no report page timing",
-                "output": run.stdout[-500:]}
-    exports = {k: v for k, v in steps.items() if k.startswith("GET /officers/report.")}
-    return {"report_page_s": page["seconds"], "report_page_queries": page["queries"],
-            "slowest_export_s": max((v["seconds"] for v in exports.values()), default=None),
-            "steps": steps}
+        elif match := _PEAK_LINE.match(line.strip()):
+            peaks[match["label"]] = float(match["mb"])
+    return steps, peaks, run.stdout
+
+
+def report(env: dict) -> dict:
+    """Run bench/report_bench.py (17,000 members, 200,000 attempts): the page under several filters
+    and sorts, each export through HTTP, and the peak memory of a worker that built each export."""
+    measured = _bench_script(env, REPO / "bench" / "report_bench.py", 1800)
+    if isinstance(measured, str):
+        return {"not_measured": measured}
+    steps, peaks, output = measured
+    pages = {k: v for k, v in steps.items() if k.startswith("GET /officers/report") and "report." not in k}
+    if not pages:
+        return {"not_measured": "bench/report_bench.py printed no report page timing", "output": output[-500:]}
+
+    def export(fmt: str) -> float | None:
+        return next((v["seconds"] for k, v in steps.items() if k.startswith(f"GET /officers/report.{fmt}")), None)
+
+    slowest = max(pages, key=lambda k: pages[k]["seconds"])
+    return {"report_page_s": pages[slowest]["seconds"], "slowest_page": slowest,
+            "report_page_queries": max(v["queries"] for v in pages.values()),
+            "csv_s": export("csv"), "xlsx_s": export("xlsx"), "pdf_s": export("pdf"),
+            "export_peak_mb": max(peaks.values()) if peaks else None, "peaks_mb": peaks, "steps": steps}
+
+
+def question_statistics(env: dict) -> dict:
+    """The quiz owners' bench of the question-statistics page, if it is there."""
+    measured = _bench_script(env, REPO / "bench" / "question_stats_bench.py", 1200)
+    if isinstance(measured, str):
+        return {"not_measured": measured}
+    steps, _, output = measured
+    pages = [v["seconds"] for k, v in steps.items() if k.startswith("GET ")]
+    if not pages:
+        return {"not_measured": "bench/question_stats_bench.py printed no page timing", "output": output[-500:]}
+    return {"page_s": max(pages), "steps": steps}
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -329,10 +357,8 @@ def main() -> None:
     app_server = servers.Server("app:create_app()", env).start()
     try:
         results["workers"] = len(app_server.worker_pids())
-        log("module page against the bare endpoint")
-        results["module_page"] = module_versus_bare(app_server, env, work / "module.html",
-                                                    rounds=3 if quick else 5,
-                                                    seconds=3 if quick else 8, threads=8)
+        log("CPU per request: module page and My training")
+        results["page_cpu"] = page_cpu(app_server, rounds=3 if quick else 5, seconds=3 if quick else 8, threads=8)
         log(f"{members} members on a mixed journey")
         results["mixed_journey"] = mixed_journey(app_server, members, 30 if quick else 60, (0.5, 1.5))
         results["rss_mb_per_worker"] = [round(x, 1) for x in app_server.worker_rss_mb()]
@@ -356,16 +382,24 @@ def main() -> None:
 
     log("report for 17,000 members")
     results["report"] = report(env)
+    log("question statistics for 17,000 members")
+    results["question_statistics"] = question_statistics(env)
     results["seconds"] = round(time.monotonic() - started, 1)
     results["machine"]["load_average_at_end"] = os.getloadavg()[0]
 
     figures = {
-        "module_ratio": results["module_page"].get("module_ratio"),
+        "module_cpu_ms": results["page_cpu"]["module"]["cpu_ms_per_request"],
+        "my_training_cpu_ms": results["page_cpu"]["my_training"]["cpu_ms_per_request"],
         "mixed_p95_ms": results["mixed_journey"].get("p95_ms"),
         "quiz_sqlite_per_s": results["quiz_sqlite"].get("submissions_per_second"),
         "quiz_sqlite_errors": results["quiz_sqlite"].get("errors"),
         "pdf_median_ms": results["certificate_pdf"].get("pdf_median_ms"),
         "report_s": results["report"].get("report_page_s"),
+        "report_csv_s": results["report"].get("csv_s"),
+        "report_xlsx_s": results["report"].get("xlsx_s"),
+        "report_pdf_s": results["report"].get("pdf_s"),
+        "export_peak_mb": results["report"].get("export_peak_mb"),
+        "question_stats_s": results["question_statistics"].get("page_s"),
         "content_load_s": results["startup"]["content_load_s"],
         "rss_mb_max": max(results["rss_mb_per_worker"]) if results["rss_mb_per_worker"] else None,
     }
@@ -377,6 +411,19 @@ def main() -> None:
         print(json.dumps(results, indent=2, default=str))
     else:
         print_table(results)
+
+
+def print_report(r: dict, q: dict) -> None:
+    if "not_measured" in r:
+        print(f"report: not measured: {r['not_measured']}")
+    else:
+        print("report, 17,000 members and 200,000 attempts (bench/report_bench.py, medians of 3):")
+        for label, step in r["steps"].items():
+            print(f"    {label:48} {step['seconds']:7.3f} s  {step['queries']:4} queries")
+        for label, mb in r["peaks_mb"].items():
+            print(f"    peak memory, {label:35} {mb:7.1f} MB")
+    print("question statistics: " + (f"not measured: {q['not_measured']}" if "not_measured" in q else
+                                     f"slowest page {q['page_s']} s"))
 
 
 def print_table(results: dict) -> None:
@@ -396,10 +443,13 @@ def print_table(results: dict) -> None:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)))
         if n == 0:
             print("  ".join("-" * w for w in widths))
-    m = results["module_page"]
-    print(f"\nmodule page {m['module_page']['per_second']}/s (p95 {m['module_page']['p95_ms']} ms, "
-          f"{m['module_page']['cpu_ms_per_request']} ms CPU each); bare endpoint {m['bare_endpoint']['per_second']}/s "
-          f"({m['bare_endpoint']['cpu_ms_per_request']} ms CPU each); {m['bytes']} bytes")
+    c = results["page_cpu"]
+    print()
+    for name, label in (("module", "module page"), ("my_training", "My training")):
+        p = c[name]
+        print(f"{label}: {p['cpu_ms_per_request']} ms CPU a request (by round: {p['cpu_ms_per_request_by_round']}), "
+              f"{p['per_second']}/s, p95 {p['p95_ms']} ms, {p['bytes']} bytes, {p['errors']} errors")
+    print(f"    CPU counted over {c['cpu_counting']}")
     j = results["mixed_journey"]
     print(f"mixed journey: {j['members']} members, {j['requests']} requests in {j['seconds']} s "
           f"({j['per_second']}/s), p50 {j['p50_ms']} / p95 {j['p95_ms']} / p99 {j['p99_ms']} ms, "
@@ -419,13 +469,7 @@ def print_table(results: dict) -> None:
     r = results["certificate_pdf"]
     print("certificate PDF: " + (f"not measured: {r['not_measured']}" if "not_measured" in r else
                                  f"median {r['pdf_median_ms']} ms, p95 {r['pdf_p95_ms']} ms over {r['renders']} renders"))
-    r = results["report"]
-    if "not_measured" in r:
-        print(f"report: not measured: {r['not_measured']}")
-    else:
-        print("report, 17,000 members and 200,000 attempts (bench/report_bench.py):")
-        for label, step in r["steps"].items():
-            print(f"    {label:40} {step['seconds']:7.3f} s  {step['queries']:4} queries")
+    print_report(results["report"], results["question_statistics"])
     s = results["startup"]
     print(f"start-up: content {s['content_load_s']} s ({s['content_load_cpu_s']} s CPU), imports "
           f"{s['imports_s']} s, the rest of create_app {s['rest_of_create_app_s']} s; "

@@ -42,6 +42,9 @@ def app_environment(database_url: str, instance: Path, **extra: str) -> dict[str
         # (20 a minute, meant for one attacker) would stop the benchmark, not measure it.
         "SIGN_IN_RATE_LIMIT": "100000 per minute",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # No worker is recycled in the middle of a measurement (gunicorn.conf.py recycles every
+        # 5,000 requests in production): a fresh worker's warm-up would land in the figures.
+        "GUNICORN_MAX_REQUESTS": "0",
     })
     env.update(extra)
     return env
@@ -53,6 +56,15 @@ def prepare_database(env: dict[str, str], members: int, reset: bool = True, *ext
     subprocess.run([PYTHON, "-m", "bench.prepare", "--members", str(members), *extra]
                    + (["--reset"] if reset else []),
                    cwd=REPO, env=env, check=True, timeout=600, stdout=subprocess.DEVNULL)
+
+
+def _cpu_ticks(pid: int) -> tuple[int, int, int, int]:
+    """utime, stime, cutime, cstime of a process (fields 14-17 of /proc/<pid>/stat), in ticks."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]), int(fields[12]), int(fields[13]), int(fields[14])
+    except (OSError, IndexError, ValueError):
+        return 0, 0, 0, 0
 
 
 @dataclass
@@ -115,17 +127,23 @@ class Server:
         return sizes
 
     def worker_cpu_seconds(self) -> float:
-        """CPU time used so far by the workers: a cost per request that other load on the
-        machine does not distort the way it distorts throughput."""
-        ticks = os.sysconf("SC_CLK_TCK")
+        """CPU time used so far by every worker this master has had: a cost per request that
+        other load on the machine does not distort the way it distorts throughput.
+
+        The live workers' own time, plus the master's children's time: a worker that exited
+        (recycled after max_requests, or killed on timeout) is reaped by the master, and the
+        kernel adds its CPU to the master's cutime/cstime. Without that, a worker replaced in the
+        middle of a measurement took its CPU with it (once giving a negative CPU per request).
+        The benchmarks also turn max_requests off (app_environment), so both guards hold.
+        """
+        if self.process is None:
+            return 0.0
         total = 0.0
         for pid in self.worker_pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / ticks
-            except (OSError, IndexError, ValueError):
-                continue
-        return total
+            utime, stime, _, _ = _cpu_ticks(pid)
+            total += utime + stime
+        _, _, reaped_user, reaped_system = _cpu_ticks(self.process.pid)
+        return (total + reaped_user + reaped_system) / os.sysconf("SC_CLK_TCK")
 
     def kill(self) -> None:
         """SIGKILL the master and every worker at once: a power cut, not a shutdown."""

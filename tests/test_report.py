@@ -207,6 +207,22 @@ def test_the_report_pages_through_a_large_council(app, client, signed_in, today)
     assert "Member 204" in page and "Member 000" not in page
 
 
+def test_exports_of_a_large_council_stream_every_member_once(app, client, signed_in, today):
+    with app.app_context():
+        db.session.add_all([Councillor(name=f"Member {n:04d}", email=f"m{n}@example.gov.uk") for n in range(1234)])
+        db.session.commit()
+    response = client.get("/officers/report.csv")
+    assert response.is_streamed
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))[1:]
+    assert [r[1] for r in rows] == [f"Member {n:04d}" for n in range(1234)]
+    sheet = load_workbook(io.BytesIO(client.get("/officers/report.xlsx").get_data()))["Completion report"]
+    assert [row[1].value for row in sheet.iter_rows(min_row=2)] == [f"Member {n:04d}" for n in range(1234)]
+    pdf = PdfReader(io.BytesIO(client.get("/officers/report.pdf").get_data()))
+    names = [line.split(" ")[1] for page in pdf.pages for line in page.extract_text().splitlines()
+             if line.startswith("Member ") and line.split(" ")[1].isdigit()]
+    assert names == [f"{n:04d}" for n in range(1234)]  # every member once, in order, across the pages
+
+
 # --- a fixed number of queries -----------------------------------------------------------------
 
 def count_queries(app, action) -> int:

@@ -151,12 +151,14 @@ def export_report(fmt: str, output: Path, status: str, ward: str, party: str, ro
         click.echo(message, err=True)
     if errors:
         sys.exit(2)
-    data = report.build(filters)
-    output.write_bytes(exports.render(fmt, data))
-    audit.record("report.exported", None, format=fmt, rows=len(data.rows), via="command line",
+    data = report.build_summary(filters)
+    with output.open("wb") as file:
+        for chunk in exports.render(fmt, data, report.stream(data)):
+            file.write(chunk)
+    audit.record("report.exported", None, format=fmt, rows=data.matched, via="command line",
                  **filters.audit_detail())
     db.session.commit()
-    click.echo(f"Wrote {len(data.rows)} member(s) to {output} ({fmt}).")
+    click.echo(f"Wrote {data.matched} member(s) to {output} ({fmt}).")
 
 
 @reminders_cli.command("send")

@@ -1,18 +1,24 @@
 """The completion report as CSV, Excel and a PDF summary for a committee report.
 
-Each renderer takes a built report.Report and returns bytes, so the page, the command line and
-the tests share them.
+Each renderer takes a report summary (report.build_summary) and the members' rows as an iterator
+(report.stream, read from the database a batch at a time) and yields the file in pieces, so the
+page streams it and the command line writes it, and memory does not grow with the council: CSV
+is written a few hundred rows at a time, Excel through openpyxl's write-only sheets into a
+temporary file, and the PDF's members table takes a page of rows at a time.
 """
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from datetime import date
+from itertools import islice
+from typing import Iterable, Iterator
 
 from flask import current_app
 
 from app.officers import charts
-from app.officers.report import STATUS_VALUES, Report
+from app.officers.report import STATUS_VALUES, Report, Row
 
 HEADINGS = ("Member id", "Name", "Ward", "Party", "Roles", "Required pathway", "Required level",
             "Status", "Last completed", "Refresher due", "Must finish by", "Best assessment score",
@@ -33,16 +39,24 @@ def _pathway_name(pathway_id: str) -> str:
     return pathway_name(pathway_id)
 
 
-def _values(report: Report) -> list[tuple]:
+CHUNK_ROWS = 500
+FILE_CHUNK = 64 * 1024
+
+
+def _values(rows: Iterable[Row]) -> Iterator[tuple]:
     names: dict[str, str] = {}
-    out = []
-    for r in report.rows:
+    for r in rows:
         if r.required_pathway not in names:
             names[r.required_pathway] = _pathway_name(r.required_pathway)
-        out.append((r.member_id, r.name, r.ward or "", r.party or "", r.role_labels,
-                    names[r.required_pathway], r.required_level, r.status.capitalize(),
-                    r.last_completed, r.refresher_due, r.due_by, r.best_score, r.dilemmas_done))
-    return out
+        yield (r.member_id, r.name, r.ward or "", r.party or "", r.role_labels,
+               names[r.required_pathway], r.required_level, r.status.capitalize(),
+               r.last_completed, r.refresher_due, r.due_by, r.best_score, r.dilemmas_done)
+
+
+def _file_chunks(file) -> Iterator[bytes]:
+    file.seek(0)
+    while chunk := file.read(FILE_CHUNK):
+        yield chunk
 
 
 def safe_cell(value: str) -> str:
@@ -52,22 +66,27 @@ def safe_cell(value: str) -> str:
     return value
 
 
-def to_csv(report: Report) -> bytes:
+def to_csv(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     buffer = io.StringIO()
+    # The byte order mark makes Excel read the file as UTF-8 (names with accents survive).
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(HEADINGS)
-    for values in _values(report):
+    for n, values in enumerate(_values(rows), start=1):
         writer.writerow([safe_cell(v) if isinstance(v, str) else (v.isoformat() if isinstance(v, date)
                                                                   else "" if v is None else v)
                          for v in values])
-    # The byte order mark makes Excel read the file as UTF-8 (names with accents survive).
-    return buffer.getvalue().encode("utf-8-sig")
+        if n % CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 WIDTHS = (10, 30, 22, 22, 34, 18, 10, 14, 14, 14, 14, 12, 10)
 
 
-def to_xlsx(report: Report) -> bytes:
+def to_xlsx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -102,7 +121,7 @@ def to_xlsx(report: Report) -> bytes:
 
     # Plain values are several times faster to write than cell objects, so only the cells that
     # need a format (dates) or protection (text openpyxl would take as a formula) get one.
-    for values in _values(report):
+    for values in _values(rows):
         sheet.append([dated(v) if isinstance(v, date) else text(v) if isinstance(v, str) and v.startswith("=")
                       else v for v in values])
 
@@ -120,7 +139,7 @@ def to_xlsx(report: Report) -> bytes:
     summary.append(header(["Status", "Members"]))
     for status in STATUS_VALUES:
         summary.append([status.capitalize(), report.counts[status]])
-    summary.append(["Total", len(report.rows)])
+    summary.append(["Total", report.matched])
     summary.append([])
     summary.append(header(["Role", *(s.capitalize() for s in STATUS_VALUES)]))
     for role, counts in report.by_role:
@@ -132,9 +151,10 @@ def to_xlsx(report: Report) -> bytes:
         cell.number_format = "mmmm yyyy"
         summary.append([cell, count])
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # openpyxl's write-only sheets are already on disk; the finished file goes there too.
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        yield from _file_chunks(file)
 
 
 def _role_name(role: str) -> str:
@@ -147,7 +167,7 @@ def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def to_pdf(report: Report) -> bytes:
+def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -157,7 +177,7 @@ def to_pdf(report: Report) -> bytes:
 
     MemberTable = _member_table_class()
     council = current_app.config["COUNCIL_NAME"]
-    buffer = io.BytesIO()
+    buffer = tempfile.TemporaryFile()
     page_size = landscape(A4)
     margin = 15 * mm
     doc = SimpleDocTemplate(buffer, pagesize=page_size, leftMargin=margin, rightMargin=margin,
@@ -170,7 +190,7 @@ def to_pdf(report: Report) -> bytes:
         Paragraph(escape(council), styles["Title"]),
         Paragraph("Corporate parenting training: completion report", styles["Heading1"]),
         Paragraph(f"As at {report.today.strftime('%-d %B %Y')}. "
-                  f"{len(report.rows)} of {report.total_active} active members"
+                  f"{report.matched} of {report.total_active} active members"
                   + (f" ({escape('; '.join(report.filters.describe()))})." if report.filters.describe()
                      else "."), styles["Normal"]),
         Spacer(1, 4 * mm),
@@ -183,7 +203,7 @@ def to_pdf(report: Report) -> bytes:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ])
     counts = [["Status", "Members"]] + [[s.capitalize(), str(report.counts[s])] for s in STATUS_VALUES] \
-        + [["Total", str(len(report.rows))]]
+        + [["Total", str(report.matched)]]
     counts_table = Table(counts, colWidths=[45 * mm, 25 * mm], hAlign="LEFT")
     counts_table.setStyle(header_style)
     story += [Paragraph("Members by status", styles["Heading2"]), counts_table, Spacer(1, 4 * mm)]
@@ -194,12 +214,12 @@ def to_pdf(report: Report) -> bytes:
                                charts.to_drawing(charts.completions_over_time(report.by_month),
                                                  min(width, 200 * mm))]))
     story.append(Paragraph("Members", styles["Heading2"]))
-    rows = [(_fit(r.name, 44), _fit(r.ward or "", 28), _fit(r.party or "", 24), f"Level {r.required_level}",
-             r.status.capitalize(), _day(r.last_completed), _day(r.refresher_due),
-             "" if r.best_score is None else f"{r.best_score}%", str(r.dilemmas_done)) for r in report.rows]
+    cells = ((_fit(r.name, 44), _fit(r.ward or "", 28), _fit(r.party or "", 24), f"Level {r.required_level}",
+              r.status.capitalize(), _day(r.last_completed), _day(r.refresher_due),
+              "" if r.best_score is None else f"{r.best_score}%", str(r.dilemmas_done)) for r in rows)
     story.append(MemberTable(("Name", "Ward", "Party", "Required", "Status", "Last completed",
-                              "Refresher due", "Score", "Dilemmas"), rows,
-                             [c * mm for c in (64, 44, 38, 18, 22, 26, 26, 14, 16)]))
+                              "Refresher due", "Score", "Dilemmas"),
+                             [c * mm for c in (64, 44, 38, 18, 22, 26, 26, 14, 16)], cells, report.matched))
 
     def footer(canvas, document):
         canvas.saveState()
@@ -209,8 +229,9 @@ def to_pdf(report: Report) -> bytes:
         canvas.drawRightString(page_size[0] - margin, 8 * mm, f"Page {document.page}")
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    with buffer:
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        yield from _file_chunks(buffer)
 
 
 def _member_table_class():
@@ -222,35 +243,40 @@ def _member_table_class():
 
         reportlab's Table measures every cell and takes minutes for 17,000 members; fixed-height
         rows of pre-shortened text draw in well under a second, with the header repeated on
-        every page.
+        every page. The rows come from an iterator and each page takes only the rows that fit
+        on it, so the whole council is never in memory at once.
         """
 
         row_height = 12
         font_size = 8
 
-        def __init__(self, header, rows, widths, start=0, end=None):
+        def __init__(self, header, widths, source: Iterator[tuple], count: int, rows: list | None = None):
             super().__init__()
-            self.header, self.rows, self.widths = header, rows, widths
-            self.start, self.end = start, len(rows) if end is None else end
+            self.header, self.widths, self.source = header, widths, source
+            self.rows = rows          # this page's rows, once taken from the source
+            self.count = len(rows) if rows is not None else count
 
         def wrap(self, available_width, available_height):
-            return sum(self.widths), self.row_height * (self.end - self.start + 1)
+            return sum(self.widths), self.row_height * (self.count + 1)
 
         def split(self, available_width, available_height):
             fits = int(available_height // self.row_height) - 1
             if fits < 1:
                 return []
-            if self.start + fits >= self.end:
+            if fits >= self.count:
                 return [self]
-            middle = self.start + fits
-            return [MemberTable(self.header, self.rows, self.widths, self.start, middle),
-                    MemberTable(self.header, self.rows, self.widths, middle, self.end)]
+            if self.rows is not None:
+                return [MemberTable(self.header, self.widths, self.source, 0, self.rows[:fits]),
+                        MemberTable(self.header, self.widths, self.source, 0, self.rows[fits:])]
+            page = list(islice(self.source, fits))
+            return [MemberTable(self.header, self.widths, self.source, 0, page),
+                    MemberTable(self.header, self.widths, self.source, self.count - len(page))]
 
         def draw(self):
             canvas = self.canv
             lefts = [sum(self.widths[:i]) for i in range(len(self.widths))]
             width = sum(self.widths)
-            top = self.row_height * (self.end - self.start + 1)
+            top = self.row_height * (self.count + 1)
             text = canvas.beginText()
             text.setFont("Helvetica-Bold", self.font_size)
             baseline = top - self.row_height + 3
@@ -258,7 +284,7 @@ def _member_table_class():
                 text.setTextOrigin(left + 2, baseline)
                 text.textOut(value)
             canvas.drawText(text)
-            rows = self.rows[self.start:self.end]
+            rows = self.rows if self.rows is not None else list(islice(self.source, self.count))
             for column, left in enumerate(lefts):
                 # A column at a time, one line per row: no per-cell positioning or measuring.
                 text = canvas.beginText(left + 2, baseline - self.row_height)
@@ -272,7 +298,7 @@ def _member_table_class():
             canvas.setStrokeColor(HexColor("#b1b4b6"))
             canvas.setLineWidth(0.25)
             canvas.lines([(0, y, width, y) for y in
-                          (top - self.row_height * n for n in range(2, self.end - self.start + 2))])
+                          (top - self.row_height * n for n in range(2, self.count + 2))])
 
     return MemberTable
 
@@ -295,8 +321,9 @@ def to_docx(report: Report) -> bytes:
 RENDERERS = {"csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf, "docx": to_docx}
 
 
-def render(fmt: str, report: Report) -> bytes:
-    return RENDERERS[fmt](report)
+def render(fmt: str, report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
+    """The file in pieces: report from report.build_summary(), rows from report.stream()."""
+    return RENDERERS[fmt](report, rows)
 
 
 def filename(fmt: str, today: date) -> str:

@@ -163,6 +163,17 @@ def build(filters: Filters, today: date | None = None, page: int | None = None,
                   page=min(max(page or 1, 1), pages), pages=pages)
 
 
+def build_summary(filters: Filters, today: date | None = None) -> Report:
+    """The report without its rows, for an export: read the rows with stream()."""
+    from app.certificates.status import status_rules
+
+    rules = status_rules(today or clock.today())
+    summary = data.summary(rules, filters, MONTHS_SHOWN)
+    return Report(today=rules.today, filters=filters, rows=[], matched=summary.matched,
+                  total_active=summary.total_active, counts=summary.counts, by_role=summary.by_role,
+                  by_month=summary.by_month, wards=summary.wards, parties=summary.parties)
+
+
 def stream(report: Report) -> Iterator[Row]:
     """Every row of a report built with build(), in its order, a batch at a time from the database."""
     from app.certificates.status import status_rules
