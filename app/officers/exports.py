@@ -312,10 +312,11 @@ def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def to_docx(report: Report) -> bytes:
+def to_docx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     from app.officers.word import to_docx as word
 
-    return word(report)
+    # python-docx builds the whole document in memory: a committee paper, not a data export.
+    yield word(report, rows)
 
 
 RENDERERS = {"csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf, "docx": to_docx}

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
-                   stream_with_context, url_for)
+                   url_for)
+from flask.globals import request_ctx
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -442,7 +443,13 @@ def report_export(fmt: str):
     data = report_module.build_summary(filters)
     audit.record("report.exported", None, format=fmt, rows=data.matched, **filters.audit_detail())
     db.session.commit()
-    # Streamed: the rows are read from the database and written out a batch at a time.
-    body = exports.render(fmt, data, report_module.stream(data))
-    return Response(stream_with_context(body), mimetype=exports.MEDIA_TYPES[fmt], headers={
+    # Streamed: the rows are read from the database and written out a batch at a time, after
+    # the view has returned, in a copy of this request's context pushed when the body is first
+    # read (so a response nobody reads holds no context or database session open).
+    context = request_ctx.copy()
+
+    def body():
+        with context:
+            yield from exports.render(fmt, data, report_module.stream(data))
+    return Response(body(), mimetype=exports.MEDIA_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="{exports.filename(fmt, data.today)}"'})

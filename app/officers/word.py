@@ -7,6 +7,7 @@ with alternative text that says what it shows (the table after it gives the figu
 from __future__ import annotations
 
 import io
+from typing import Iterable
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -17,7 +18,7 @@ from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 
 from app.officers import charts
-from app.officers.report import STATUS_VALUES, Report
+from app.officers.report import STATUS_VALUES, Report, Row
 from app.roles import role_label
 
 FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -101,7 +102,7 @@ def chart_description(report: Report) -> str:
             + "; ".join(parts) + ". The table after the chart gives the same figures.")
 
 
-def to_docx(report: Report) -> bytes:
+def to_docx(report: Report, rows: Iterable[Row]) -> bytes:
     from app.officers.display import pathway_name
 
     council = current_app.config["COUNCIL_NAME"]
@@ -137,15 +138,15 @@ def to_docx(report: Report) -> bytes:
 
     document.add_heading("Members", level=2)
     names: dict[str, str] = {}
-    rows = []
-    for r in report.rows:
+    cells = []
+    for r in rows:
         names.setdefault(r.required_pathway, pathway_name(r.required_pathway))
-        rows.append((r.name, r.ward or "", r.party or "", r.role_labels,
+        cells.append((r.name, r.ward or "", r.party or "", r.role_labels,
                      f"{names[r.required_pathway]} (level {r.required_level})", r.status.capitalize(),
                      _day(r.due_by) if r.status != "current" else "", _day(r.last_completed),
                      _day(r.refresher_due)))
-    if rows:
-        _table(document, MEMBER_HEADINGS, rows)
+    if cells:
+        _table(document, MEMBER_HEADINGS, cells)
     else:
         document.add_paragraph("No members match these filters.")
     out = io.BytesIO()
