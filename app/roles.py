@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+from app.content import current_course
 from app.models import ROLE_LABELS, Person
 
 LEVEL_NAMES = {1: "Universal (level 1)", 2: "Targeted (level 2)", 3: "Specialist (level 3)"}
@@ -29,8 +30,6 @@ ROLE_LEVELS: Mapping[str, int] = _RoleLevels()
 
 def role_levels() -> Mapping[str, int]:
     """The level each role needs, from the loaded course."""
-    from app.content import current_course
-
     return current_course().pathways.role_levels
 
 

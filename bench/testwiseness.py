@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 from app.content.course import Course, load_course  # noqa: E402
 from app.content.local import read_local_file  # noqa: E402
 from app.quizzes import draw, scoring  # noqa: E402
-from app.quizzes.bank import Question  # noqa: E402
+from app.content.quizzes import Question  # noqa: E402
 
 # A strategy answers one question, seeing only what the member sees: the options in the order
 # shown (and, for "longest", how long each is). It returns the answer tokens it would send.

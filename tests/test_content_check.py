@@ -340,3 +340,20 @@ def test_a_module_records_when_its_law_was_checked(course_copy):
     _, problems = build_course(course_copy)
     assert [(p.path, p.message) for p in problems] == [
         ("content/education.md", "'law_checked_on' must be a date like 2026-11-28, not '28/11/2026'")]
+
+
+def test_flask_content_check_reports_bad_content_instead_of_dying_of_it(course_copy):
+    # The whole command as an author types it: the app is built by the flask command itself.
+    import os
+    import subprocess  # nosec B404 - our own flask command, fixed arguments
+    import sys
+
+    edit(course_copy / "content" / "principles.md", "title: ", 'title: "unclosed\n')
+    env = {**os.environ, "CONTENT_ROOT": str(course_copy), "APP_CONFIG": "development"}
+    flask = [sys.executable, "-m", "flask", "--app", "app", "content", "check", "--root", str(course_copy)]
+    result = subprocess.run(flask, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)  # nosec B603
+    assert result.returncode == 1, result.stderr
+    assert "content/principles.md:" in result.stdout and "Traceback" not in result.stderr
+    # With the same content, the app itself still refuses to start.
+    with pytest.raises(ContentInvalid):
+        create_app({"CONTENT_ROOT": str(course_copy)})

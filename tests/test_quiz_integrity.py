@@ -15,8 +15,8 @@ from app.content.local import read_local_file
 from app.extensions import db
 from app.models import QuizAttempt
 from app.quizzes import attempts, draw
-from app.quizzes.bank import Option, Question, fill_local
-from app.quizzes.types import Matching
+from app.content.quizzes import Option, Question, fill_local
+from app.content.question_types import Matching
 from tests.conftest import REPO, make_councillor
 
 OTHER = "alex.other@example.gov.uk"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.content.course import load_course
 from app.quizzes import draw, scoring
-from app.quizzes.types import QUESTION_TYPES, MultipleAnswers, SingleAnswer, TrueFalse
+from app.content.question_types import QUESTION_TYPES, MultipleAnswers, SingleAnswer, TrueFalse
 from tests.conftest import REPO
 
 

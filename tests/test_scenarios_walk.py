@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from app.content.course import Principle
 from app.scenarios import chart, walk
-from app.scenarios.graph import Choice, Ending, Node, Scenario
+from app.content.scenarios import Choice, Ending, Node, Scenario
 
 PRINCIPLES = (
     Principle("best-interests", "a", "Best interests and well-being", ""),

@@ -32,6 +32,7 @@ from sqlalchemy import exists, func, or_, select
 
 from app import clock
 from app.certificates.dates import add_months
+from app.content import current_course
 from app.data.report import StatusRules
 from app.extensions import db
 from app.models import (
@@ -44,6 +45,7 @@ from app.models import (
     QuizAttempt,
     ScenarioRun,
 )
+from app.roles import role_levels
 from app.vocabulary import AttemptStatus, RunStatus, TrainingStatus
 
 # The name the rules have always used for app.vocabulary.TrainingStatus.
@@ -105,8 +107,6 @@ class MemberFacts:
 
 
 def level_pathways() -> Mapping[int, str]:
-    from app.content import current_course
-
     pathways = current_course().pathways
     return {level: pathways.for_level(level).id for level in (1, 2, 3)}
 
@@ -165,8 +165,6 @@ def decide(facts: MemberFacts, today: date, settings: Settings, pathway_for_leve
 
 def load_facts(person_ids: Iterable[int] | None = None) -> dict[int, MemberFacts]:
     """Facts for the given councillors (every active councillor when None), in seven queries."""
-    from app.roles import role_levels
-
     if person_ids is None:
         wanted = select(Councillor.id).where(Councillor.active.is_(True))
         people = db.session.execute(select(Councillor.id, Councillor.elected_on)
@@ -225,8 +223,6 @@ def load_facts(person_ids: Iterable[int] | None = None) -> dict[int, MemberFacts
 
 def training_records(person_ids: Iterable[int] | None = None, today: date | None = None) -> dict[int, TrainingRecord]:
     """Every listed councillor's record (every active councillor when person_ids is None)."""
-    from app.content import current_course
-
     today = today or clock.today()
     settings = Settings.from_config()
     by_level = level_pathways()

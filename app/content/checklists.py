@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from app.content import markdown as md
+from app.content.common import LEVELS, check_link
 from app.content.fields import Fields
 
 
@@ -29,12 +30,11 @@ class Checklist:
 
 
 def load_checklists(b) -> None:  # noqa: C901 - over the cap of 12 before the gate; split it when next changed
-    from app.content.course import LEVELS, _check_link
 
     path = b.root / "content" / "checklists.yaml"
     data = b.read_yaml(path)
     if data is None:
-        b.extras["checklists"] = ()
+        b.checklists = ()
         return
     report = b.reporter(path)
     checklists: list[Checklist] = []
@@ -64,10 +64,10 @@ def load_checklists(b) -> None:  # noqa: C901 - over the cap of 12 before the ga
                 report(qf.line_of("id"), f"duplicate checklist question id {qid!r}")
                 continue
             for href in md.links(help_text):
-                _check_link(report, qf.line_of("help"), href, "", anchors)
+                check_link(report, qf.line_of("help"), href, "", anchors)
             if qid and text:
                 seen_ids.add(qid)
                 questions.append(ChecklistQuestion(qid, text, Markup(md.render_inline(help_text))))  # nosec B704 - render_inline sanitises with nh3
         if level in LEVELS and title and intro and source and questions:
             checklists.append(Checklist(level, title, intro, source, tuple(questions)))
-    b.extras["checklists"] = tuple(sorted(checklists, key=lambda c: c.level))
+    b.checklists = tuple(sorted(checklists, key=lambda c: c.level))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
@@ -17,12 +17,18 @@ from markupsafe import Markup
 
 from app.content import markdown as md
 from app.content import yamlsource
+from app.content.checklists import Checklist, load_checklists
+from app.content.common import LEVELS, check_link
 from app.content.fields import Fields
-from app.content.markdown import Heading
 from app.content.local import LOCAL_TOPICS, LocalFacts, local_box_html, read_local_file
+from app.content.markdown import Heading
+from app.content.pathways import Pathways, load_pathways
 from app.content.problems import ContentInvalid, Problem, Reporter
+from app.content.quizzes import QuestionBank, load_quizzes
+from app.content.scenarios import Scenario, load_scenarios
 
-LEVELS = {1: "Universal", 2: "Targeted", 3: "Specialist"}
+__all__ = ["LEVELS", "Course", "CourseBuilder", "Heading", "Module", "Source", "build_course", "load_course"]
+
 MODULE_KINDS = ("teaching", "reference")
 TEACHING_WORDS = (800, 2500)
 REQUIRED_SECTIONS = ("what-this-means-for-you", "questions-you-could-ask")
@@ -134,7 +140,10 @@ class Course:
     principles: tuple[Principle, ...]
     modules: tuple[Module, ...]
     modules_by_id: Mapping[str, Module]
-    extras: Mapping[str, Any] = field(default_factory=dict)
+    checklists: tuple[Checklist, ...]
+    question_bank: QuestionBank
+    scenarios: Mapping[str, Scenario]
+    pathways: Pathways
 
     def module(self, module_id: str) -> Module | None:
         return self.modules_by_id.get(module_id)
@@ -153,12 +162,6 @@ class Course:
     def principle(self, key: str) -> Principle | None:
         return next((p for p in self.principles if p.key == key), None)
 
-    def __getattr__(self, name: str) -> Any:
-        # Parts added by later loaders (quizzes, scenarios, checklists, pathways) read as attributes.
-        extras = object.__getattribute__(self, "extras")
-        if name in extras:
-            return extras[name]
-        raise AttributeError(name)
 
 
 class CourseBuilder:
@@ -171,7 +174,11 @@ class CourseBuilder:
         self.sources: dict[str, Source] = {}
         self.principles: list[Principle] = []
         self.modules: dict[str, Module] = {}
-        self.extras: dict[str, Any] = {}
+        # Set by their loaders, in this order; the course is built only when all of them ran cleanly.
+        self.checklists: tuple[Checklist, ...] = ()
+        self.question_bank: QuestionBank | None = None
+        self.scenarios: Mapping[str, Scenario] = MappingProxyType({})
+        self.pathways: Pathways | None = None
 
     def rel(self, path: Path) -> str:
         try:
@@ -212,6 +219,7 @@ class CourseBuilder:
         return Markup(html)  # nosec B704 - md.render and md.render_inline sanitise with nh3
 
     def build(self) -> Course:
+        assert self.question_bank is not None and self.pathways is not None  # nosec B101 - set by their loaders
         modules = tuple(sorted(self.modules.values(), key=lambda m: (m.order, m.id)))
         return Course(
             root=self.root,
@@ -219,7 +227,10 @@ class CourseBuilder:
             principles=tuple(self.principles),
             modules=modules,
             modules_by_id=MappingProxyType({m.id: m for m in modules}),
-            extras=MappingProxyType(dict(self.extras)),
+            checklists=self.checklists,
+            question_bank=self.question_bank,
+            scenarios=self.scenarios,
+            pathways=self.pathways,
         )
 
 
@@ -356,7 +367,7 @@ def _validate_body(b: CourseBuilder, draft: _ModuleDraft, module_id: str, kind: 
             report(line, f"unknown local topic {item.value!r} (expected one of: "
                          f"{', '.join(LOCAL_TOPICS)})")
         elif item.kind == "link":
-            _check_link(report, line, item.value, module_id, anchors_by_module)
+            check_link(report, line, item.value, module_id, anchors_by_module)
         elif item.kind == "malformed":
             report(line, "a {cite: key} or {local: topic} here is malformed")
     if kind == "teaching":
@@ -370,25 +381,6 @@ def _validate_body(b: CourseBuilder, draft: _ModuleDraft, module_id: str, kind: 
         if not any(h.text.lower().startswith("case study") for h in draft.headings):
             report(0, "a teaching module needs at least one case study under a heading starting 'Case study:'")
     return words
-
-
-def _check_link(report, line: int, href: str, module_id: str,
-                anchors_by_module: dict[str, frozenset[str]]) -> None:
-    if href.startswith(("https://", "http://", "mailto:")):
-        return
-    if href.startswith("#"):
-        target, anchor = module_id, href[1:]
-    else:
-        match = md.MODULE_LINK.match(href)
-        if not match:
-            report(line, f"link {href!r} is neither a web address nor a module "
-                         f"(write other-module.md#section)")
-            return
-        target, anchor = match.group(1), match.group(2)
-    if target not in anchors_by_module:
-        report(line, f"link {href!r} points to a module that does not exist ({target!r})")
-    elif anchor and anchor not in anchors_by_module[target]:
-        report(line, f"link {href!r} points to a section that does not exist in {target!r}")
 
 
 MODULE_FIELDS = {"id", "title", "summary", "order", "kind", "levels", "minutes", "law_as_at",
@@ -472,12 +464,8 @@ Loader = Callable[[CourseBuilder], None]
 
 
 def _loaders() -> list[Loader]:
-    # Later parts need earlier ones: modules need sources; quizzes and scenarios need modules.
-    from app.content.checklists import load_checklists
-    from app.quizzes.bank import load_quizzes
-    from app.scenarios.graph import load_scenarios
-    from app.certificates.pathways import load_pathways
-
+    # Later parts need earlier ones: modules need sources; quizzes and scenarios need modules;
+    # pathways need checklists and scenarios.
     return [load_sources, load_principles, load_local, load_modules, load_checklists,
             load_quizzes, load_scenarios, load_pathways]
 

@@ -21,7 +21,7 @@ from app.data import quiz_attempts
 from app.extensions import db
 from app.models import Person, QuizAttempt
 from app.quizzes import draw, scoring
-from app.quizzes.bank import Question, fill_local
+from app.content.quizzes import Question, fill_local
 from app.roles import required_level
 from app.vocabulary import AttemptStatus, QuizLayout
 

@@ -14,7 +14,7 @@ import random
 from typing import Callable, Iterable, Mapping, Sequence
 
 from app.content.course import Course
-from app.quizzes.bank import Question, ready
+from app.content.quizzes import Question, ready
 
 NO_FIGURES: Mapping[str, str] = {}
 

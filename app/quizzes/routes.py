@@ -17,7 +17,7 @@ from app.content import current_course
 from app.quizzes import attempts, bp, draw
 from app.quizzes.attempts import STARTED, SUBMITTED, Quiz
 from app.quizzes.forms import StartForm, posted_answer, posted_answers
-from app.quizzes.types import QUESTION_TYPES
+from app.content.question_types import QUESTION_TYPES
 from app.vocabulary import QuizLayout
 
 ALREADY_SUBMITTED = ("You have already submitted this attempt, so your answers and score "

@@ -1,6 +1,6 @@
 """Marking an attempt: a mark from 0 to 1 per question, a whole-number percentage, pass or not.
 
-Each question type marks itself (app/quizzes/types.py), so a new type needs no change here.
+Each question type marks itself (app/content/question_types.py), so a new type needs no change here.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from app.quizzes.bank import Question
+from app.content.quizzes import Question
 
 
 @dataclass(frozen=True)

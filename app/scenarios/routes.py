@@ -11,7 +11,7 @@ from app.content import current_course
 from app.roles import LEVEL_NAMES, required_level
 from app.scenarios import bp, chart, runs, walk
 from app.scenarios.forms import ChoiceForm, ReflectionForm, StepForm
-from app.scenarios.graph import Scenario
+from app.content.scenarios import Scenario
 
 
 def _scenario_or_404(scenario_id: str) -> Scenario:

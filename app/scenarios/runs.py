@@ -16,7 +16,7 @@ from app import clock
 from app.extensions import db
 from app.models import Person, ScenarioRun
 from app.scenarios import walk
-from app.scenarios.graph import Scenario
+from app.content.scenarios import Scenario
 from app.vocabulary import RunStatus
 
 IN_PROGRESS, FINISHED = RunStatus.IN_PROGRESS, RunStatus.FINISHED

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from app.scenarios.graph import Choice, Node, Scenario
+from app.content.scenarios import Choice, Node, Scenario
 
 
 class ChoiceRefused(Exception):

@@ -8,6 +8,7 @@ from typing import Mapping
 from markupsafe import Markup
 
 from app.content import markdown as md
+from app.content.common import check_link
 from app.content.fields import Fields
 
 SCENARIO_KINDS = ("dilemma", "data-exercise")
@@ -77,14 +78,13 @@ SCENARIO_FIELDS = {"id", "title", "summary", "kind", "levels", "minutes", "sourc
 
 
 def _read_more(b, report, line, items, anchors) -> tuple[tuple[str, str], ...]:
-    from app.content.course import _check_link
 
     out = []
     for item in items or ():
         if not isinstance(item, str):
             report(line, "'read_more' items must be links like education.md#exclusions")
             continue
-        _check_link(report, line, item, "", anchors)
+        check_link(report, line, item, "", anchors)
         match = md.MODULE_LINK.match(item)
         module = b.modules.get(match.group(1)) if match else None
         if module:
@@ -252,4 +252,4 @@ def load_scenarios(b) -> None:
     seen: dict = {}
     scenarios = [s for p in sorted((b.root / "scenarios").glob("*.yaml"))
                  if (s := _load_scenario(b, p, seen))]
-    b.extras["scenarios"] = MappingProxyType({s.id: s for s in scenarios})
+    b.scenarios = MappingProxyType({s.id: s for s in scenarios})

@@ -9,8 +9,10 @@ from typing import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
+from app.content import lint
 from app.content.fields import Fields
-from app.quizzes.types import QUESTION_TYPES, QuestionType
+from app.content.problems import Problem
+from app.content.question_types import QUESTION_TYPES, QuestionType
 
 OPTION_KEYS = "abcdefghij"
 CHOICE_KEYS = "123456789"  # a matching question's answers to choose from; digits, so never a letter
@@ -290,7 +292,7 @@ def load_quizzes(b) -> None:
             b.problems.append(_problem(b, folder / f"{module.id}.yaml",
                                        f"the teaching module {module.id!r} needs at least "
                                        f"{MIN_QUESTIONS_PER_TEACHING_MODULE} questions; it has {count}"))
-    b.extras["question_bank"] = QuestionBank(
+    b.question_bank = QuestionBank(
         MappingProxyType(questions),
         MappingProxyType({k: tuple(v) for k, v in by_module.items()}),
         _load_assessment(b, folder / "assessment.yaml"))
@@ -298,14 +300,11 @@ def load_quizzes(b) -> None:
 
 def _lint_item_writing(b, paths) -> None:
     """A quiz that test-wiseness can pass fails content check like any other error."""
-    from app.content import lint
-    from app.content.problems import Problem
     for finding in lint.lint_files(paths, display={p: b.rel(p) for p in paths}):
         b.problems.append(Problem(finding.path, finding.line, finding.message))
 
 
 def _problem(b, path, message):
-    from app.content.problems import Problem
     return Problem(b.rel(path), 1, message)
 
 
