@@ -11,12 +11,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.content.pathways import (DATA_EXERCISE, LEVEL_KIND, PATHWAY_KINDS, REFRESHER_KIND, Pathway,
+                                  Pathways)
 from app.data import certificates as certificates_data
 from app.extensions import db
 from app.models import ChecklistAnswer, ModuleRead, QuizAttempt, ScenarioRun
 from app.vocabulary import AttemptStatus, RunStatus
-from app.content.pathways import (DATA_EXERCISE, LEVEL_KIND, PATHWAY_KINDS, REFRESHER_KIND, Pathway,
-                                  Pathways)
 
 __all__ = ["DATA_EXERCISE", "LEVEL_KIND", "PATHWAY_KINDS", "REFRESHER_KIND", "Pathway", "Pathways"]
 
