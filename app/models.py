@@ -313,3 +313,30 @@ class AuditEvent(Model):
     target_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LocalFactsVersion(Model):
+    """One saved version of the council's own facts (the content/local.yaml format), newest wins.
+
+    Officers edit the facts in the officer area; every process reads the newest version on each
+    page, so an edit shows without a restart. With no versions the file is used."""
+
+    __tablename__ = "local_facts_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    fields: Mapped[list] = mapped_column(JSON, default=list)  # what changed from the version before
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GroupLeader(Model):
+    """Who is sent a political group's completion summary: its leader or whip, one per party."""
+
+    __tablename__ = "group_leaders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party: Mapped[str] = mapped_column(String(200), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(20), default="leader")  # leader | whip
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
