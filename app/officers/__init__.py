@@ -3,8 +3,8 @@ from flask import Blueprint
 # Every officer page is under /officers; the certificate pages are in certificate_routes.py.
 bp = Blueprint("officers", __name__, url_prefix="/officers")
 
-from app.officers import (audit_log, certificate_routes, chasing_routes, local_facts_routes, routes,  # noqa: E402,F401
-                          session_routes)
+from app.officers import (audit_log, certificate_routes, chasing_routes, group_routes,  # noqa: E402,F401
+                          local_facts_routes, routes, session_routes)
 from app.officers.cli import register_commands  # noqa: E402
 from app.officers.display import register_template_helpers  # noqa: E402
 

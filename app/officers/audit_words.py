@@ -147,6 +147,8 @@ def describe(action: str, detail: dict | None) -> str:  # noqa: C901 - over the 
                  + (f", {_plural(d['members_updated'], 'member')} updated" if d.get("members_updated") else ""))
     elif action == "password-set":
         words = {"invitation": "from the invitation", "reset": "after a reset"}.get(d.get("via", ""), "")
+    elif action == "group_leader.set":
+        words = f"{d.get('party', '')}: {'whip' if d.get('title') == 'whip' else 'group leader'}"
     elif action == "group_summary.sent":
         words = f"{d.get('party', '')}: {_plural(d.get('members', 0), 'member')} needing action"
     elif action == "local_facts.changed":

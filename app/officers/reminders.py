@@ -27,6 +27,7 @@ THRESHOLDS = (7, 30, 60)  # days before the refresher is due, nearest first
 REFRESHER = "refresher due"
 OVERDUE = "overdue"
 SUMMARY = "officer summary"
+GROUP = "group summary"
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,24 @@ def plan(today: date | None = None) -> list[Reminder]:
                                reminders_today=sum(1 for r in reminders if r.kind != SUMMARY))
         reminders.append(Reminder(pid, SUMMARY, step, email,
                                   "Weekly summary: councillors' corporate parenting training", body))
+    reminders.extend(_group_summaries(today, already))
     return reminders
+
+
+def _group_summaries(today: date, already: set) -> list[Reminder]:
+    """Each political group's leader or whip, once a month, when any of the group needs to act."""
+    from app.data.groups import leaders
+    from app.officers import groups
+
+    found = []
+    for leader in leaders().values():
+        step = groups.monthly_step(leader, today)
+        if (leader.person_id, step) in already or not leader.email:
+            continue
+        summary = groups.summary(leader.party, today)
+        if summary is not None and summary.needing:
+            found.append(Reminder(leader.person_id, GROUP, step, leader.email, summary.subject, summary.body))
+    return found
 
 
 def run(dry_run: bool = False, today: date | None = None) -> Outcome:
@@ -161,7 +179,8 @@ def run(dry_run: bool = False, today: date | None = None) -> Outcome:
         audit.record("reminders.sent", None, count=len(outcome.items),
                      refresher=sum(1 for r in outcome.items if r.kind == REFRESHER),
                      overdue=sum(1 for r in outcome.items if r.kind == OVERDUE),
-                     summaries=sum(1 for r in outcome.items if r.kind == SUMMARY))
+                     summaries=sum(1 for r in outcome.items if r.kind == SUMMARY),
+                     group_summaries=sum(1 for r in outcome.items if r.kind == GROUP))
         db.session.commit()
     current_app.logger.info("reminders sent=%s skipped=%s", len(outcome.items), outcome.skipped)
     return outcome
