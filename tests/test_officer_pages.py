@@ -123,3 +123,32 @@ def test_the_audit_log_filters_by_uk_days(app, client, signed_in_officer):
     assert "1 event" in page
     page = client.get("/officers/audit?action=member.deactivated&from=30/6/2026&to=30/6/2026").get_data(as_text=True)
     assert "No events match" in page
+
+
+def test_the_members_list_can_be_searched(app, client, signed_in_officer):
+    make_councillor(app, name="Cllr Ann Ward", email="ann@example.gov.uk", ward="Abbey", party="Green")
+    make_councillor(app, name="Cllr Bob Hill", email="bob@example.gov.uk", ward="Castle", party="Labour")
+    page = client.get("/officers/members?search=castle").get_data(as_text=True)
+    assert "Cllr Bob Hill" in page and "Cllr Ann Ward" not in page
+    assert 'Members matching "castle"' in page
+    page = client.get("/officers/members?search=ann%40example").get_data(as_text=True)
+    assert "Cllr Ann Ward" in page and "Cllr Bob Hill" not in page
+    page = client.get("/officers/members?search=%25").get_data(as_text=True)  # a literal %, not a wildcard
+    assert "Cllr Ann Ward" not in page
+
+
+def test_the_outbox_links_can_be_followed(app, client, signed_in_officer):
+    from app.mail import send
+    with app.app_context():
+        send("ann@example.gov.uk", "Hello", "Open https://training.test/my-training to start.")
+        db.session.commit()
+    page = client.get("/officers/outbox").get_data(as_text=True)
+    assert '<a href="https://training.test/my-training"' in page
+
+
+def test_the_import_preview_warns_when_new_members_will_be_overdue_at_once(app, client, signed_in_officer):
+    import io
+    data = {"csv_file": (io.BytesIO(b"name,email,elected_on\nOld Hand,old@example.gov.uk,2020-05-07\n"
+                                    b"New Face,new@example.gov.uk,\n"), "members.csv")}
+    page = client.post("/officers/members/import", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    assert "1 new member was elected long enough ago that the induction deadline has passed" in page

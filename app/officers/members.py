@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -155,9 +155,14 @@ def count_active() -> int:
     return db.session.scalar(select(func.count()).select_from(Councillor).where(Councillor.active.is_(True)))
 
 
-def list_members(show: str = "active", page: int = 1, per_page: int = 200) -> tuple[list[Councillor], int]:
-    """One page of members, by name, and the number of pages."""
+def list_members(show: str = "active", page: int = 1, per_page: int = 200,
+                 search: str = "") -> tuple[list[Councillor], int]:
+    """One page of members, by name, and the number of pages; `search` matches name, ward, party or email."""
     condition = {"active": (Councillor.active.is_(True),), "inactive": (Councillor.active.is_(False),)}.get(show, ())
+    if search:
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        condition += (or_(*(func.lower(func.coalesce(column, "")).like(pattern, escape="\\")
+                            for column in (Councillor.name, Councillor.ward, Councillor.party, Councillor.email))),)
     query = (select(Councillor).options(selectinload(Councillor.roles)).where(*condition)
              .order_by(func.coalesce(Councillor.sort_name, Councillor.name), Councillor.id))
     pagination = page_of(query, page, per_page)

@@ -77,11 +77,14 @@ def member_list():
         show = "active"
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() else 1
-    shown, pages = members.list_members(show, page)
+    search = request.args.get("search", "").strip()[:100]
+    shown, pages = members.list_members(show, page, search=search)
     page = min(max(page, 1), pages)
     return render_template("officers/members.html", members=shown, show=show, page=page, pages=pages,
                            show_options=SHOW_OPTIONS, not_invited=invitations.count_not_yet_invited(),
-                           page_url=lambda n: url_for("officers.member_list", show=show, page=n),
+                           search=search,
+                           page_url=lambda n: url_for("officers.member_list", show=show, page=n,
+                                                      **({"search": search} if search else {})),
                            form=FlaskForm())
 
 
@@ -252,8 +255,21 @@ def _import_page(upload: ImportUploadForm, status: int = 200, plan=None, token=N
     return render_template("officers/import.html", form=upload, plan=plan, token=token,
                            confirm_form=ImportConfirmForm(formdata=None), problems=problems or [],
                            columns=importer.COLUMNS,
-                           page_has_errors=bool(upload.csv_file.errors or (plan is not None and plan.errors))
+                           page_has_errors=bool(upload.csv_file.errors or (plan is not None and plan.errors)),
+                           already_late=_already_late(plan)
                            ), status
+
+
+def _already_late(plan) -> int:
+    """New members whose induction deadline has passed: they will show as overdue straight away."""
+    from app import clock
+    from app.certificates.dates import add_months
+
+    if plan is None:
+        return 0
+    months = current_app.config.get("INDUCTION_MONTHS", 3)
+    today = clock.today()
+    return sum(1 for row in plan.adds if row.elected_on and add_months(row.elected_on, months) < today)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
