@@ -45,16 +45,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_content(app)
 
-    from app import (auth, certificates, checklists, govuk, learning, mail, main, officers, quizzes,
+    from app import (auth, certificates, checklists, govuk, learning, main, officers, quizzes,
                      scenarios, security)
 
     govuk.init_app(app)
     security.init_app(app)
-    from app.formatting import init_template_helpers
+    from app.template_helpers import init_template_helpers
 
     init_template_helpers(app)
     auth.init_app(app)
-    mail.init_app(app)
     for area in (main, auth, learning, quizzes, scenarios, checklists, certificates, officers):
         app.register_blueprint(area.bp)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import Flask, current_app
+from flask import current_app
 
 from app.extensions import db
 from app.models import OutboxMessage
@@ -35,7 +35,3 @@ def send(recipient: str, subject: str, body: str) -> OutboxMessage:
             # The outbox keeps the message; the log says what failed without the address.
             current_app.logger.error("mail not sent (outbox id pending): %s", type(exc).__name__)
     return message
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.globals["mail_is_demo"] = lambda: not app.config.get("MAIL_SERVER")

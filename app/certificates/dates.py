@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 from dateutil.relativedelta import relativedelta
 
+from app import formatting
+
 
 def add_months(start: date, months: int) -> date:
     """The same day of the month, months later; a day the month lacks becomes its last day.
@@ -20,9 +22,8 @@ def refresher_due(completed_on: date, interval_months: int) -> date:
     return add_months(completed_on, interval_months)
 
 
-def long_date(value: date | None) -> str:
-    """'28 February 2026', the GOV.UK style for dates."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+# The one date formatter, imported from here by the certificate modules.
+long_date = formatting.long_date
 
 
 def parse_iso(text: str) -> date:

@@ -19,16 +19,6 @@ from app.extensions import limiter
 VERIFY_LIMIT = "30 per minute"
 
 
-@bp.app_template_filter("long_date")
-def _long_date(value):
-    return long_date(value)
-
-
-@bp.app_template_global("certificate_code")
-def _certificate_code(code: str) -> str:
-    return codes.display(code)
-
-
 
 
 # --- a member's own certificates ----------------------------------------------------------------

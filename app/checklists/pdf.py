@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app import formatting
 from app.checklists.plan import ActionPlan
 from app.checklists.progress import PRIORITIES
 
@@ -22,8 +23,7 @@ GREY = colors.HexColor("#505a5f")
 BORDER = colors.HexColor("#b1b4b6")
 
 
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+long_date = formatting.long_date
 
 
 def _styles() -> dict[str, ParagraphStyle]:

@@ -1,10 +1,9 @@
 """Small helpers the officer templates use to show roles, pathways and statuses in words."""
 from __future__ import annotations
 
-from flask import Flask
 
 from app.models import ROLE_LABELS
-from app.roles import LEVEL_NAMES, role_label
+from app.roles import LEVEL_NAMES
 
 STATUS_TAGS = {"not started": "govuk-tag--grey", "in progress": "govuk-tag--blue",
                "current": "govuk-tag--green", "due soon": "govuk-tag--yellow",
@@ -40,15 +39,3 @@ def role_choices() -> list[tuple[str, str, str]]:
     levels = role_levels()
     return [(key, label, f"Needs {LEVEL_NAMES[levels.get(key, 1)].lower()} training")
             for key, label in ROLE_LABELS.items()]
-
-
-def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(role_label=role_label, role_choices=role_choices,
-                                 status_tag=status_tag, pathway_name=pathway_name)
-    app.jinja_env.filters["role_label"] = role_label
-    from app.officers.audit_words import describe, local_date_time
-
-    app.jinja_env.filters["uk_time"] = local_date_time
-    app.jinja_env.globals["audit_describe"] = describe
-
-    app.jinja_env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 from flask import current_app
 
+from app.formatting import long_date
 from app.officers import charts
 from app.officers.report import STATUS_VALUES, Report, Row
 
@@ -189,7 +190,7 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     story = [
         Paragraph(escape(council), styles["Title"]),
         Paragraph("Corporate parenting training: completion report", styles["Heading1"]),
-        Paragraph(f"As at {report.today.strftime('%-d %B %Y')}. "
+        Paragraph(f"As at {long_date(report.today)}. "
                   f"{report.matched} of {report.total_active} active members"
                   + (f" ({escape('; '.join(report.filters.describe()))})." if report.filters.describe()
                      else "."), styles["Normal"]),
@@ -225,7 +226,7 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.drawString(margin, 8 * mm, f"{council}: corporate parenting training, "
-                                          f"{report.today.strftime('%-d %B %Y')}")
+                                          f"{long_date(report.today)}")
         canvas.drawRightString(page_size[0] - margin, 8 * mm, f"Page {document.page}")
         canvas.restoreState()
 

@@ -5,12 +5,12 @@ scoring.py. Every attempt is loaded by id and owner, so another member's is a 40
 """
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app import formatting
 from app.auth.access import signed_in
 from app.certificates import completion
 from app.content import current_course
@@ -35,8 +35,7 @@ def quiz_helpers():
             "quiz_date": quiz_date, "quiz_start_url": start_url}
 
 
-def quiz_date(moment: datetime | None) -> str:
-    return f"{moment.day} {moment:%B %Y}" if moment else ""
+quiz_date = formatting.long_date
 
 
 def start_url(quiz: Quiz) -> str:
