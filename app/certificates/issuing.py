@@ -145,18 +145,20 @@ def issue(person: Councillor, pathway_id: str, today: date | None = None) -> tup
     return certificate, created
 
 
-def issue_if_complete(person: Councillor, today: date | None = None) -> Certificate | None:
+def issue_if_complete(person: Councillor, today: date | None = None,
+                      known: Journey | None = None) -> Certificate | None:
     """Issue the certificate the moment the member meets the last requirement of their pathway.
 
     Called after every action that can complete one (a module read, a checklist answer, the
     assessment, a dilemma's ending, the "what has changed" page) and when My training opens.
     Returns the certificate only when this call issued it, so the caller shows the confirmation
-    once; the member is emailed at the same time.
+    once; the member is emailed at the same time. known: the member's journey today, when the
+    caller has just worked it out (My training shows it next), so it is not worked out twice.
     """
     if not getattr(person, "is_councillor", False):
         return None
     today = today or clock.today()
-    j = journey(person, today)
+    j = known or journey(person, today)
     if j.pathway is None or j.progress is None or not j.progress.complete:
         return None
     if _find(person.id, j.pathway.id, today) is not None:

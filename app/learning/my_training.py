@@ -146,7 +146,7 @@ def _where(req: Requirement, course, checklists, quizzes: attempts.Summary,
     return None
 
 
-def build(person) -> MyTraining:
+def build(person, known_journey: issuing.Journey | None = None) -> MyTraining:
     course = current_course()
     level = required_level(person)
     checklists = checklist_progress.statuses(person.id, checklist_progress.checklists_for(person))
@@ -160,7 +160,7 @@ def build(person) -> MyTraining:
     dilemmas_required, assessment_required = 0, False
     next_step = None
     if person.is_councillor:
-        journey = issuing.journey(person)
+        journey = known_journey or issuing.journey(person)
         pathway = journey.pathway
         rows = []
         if pathway is not None and journey.progress is not None:

@@ -17,10 +17,12 @@ from app.learning import bp, my_data, my_training as view_model, progress
 def my_training():
     # A pathway finished before certificates were issued automatically (or an officer's change
     # of role that drops a requirement) is certified here, on the member's next visit.
-    certificate = issuing.issue_if_complete(current_user)
+    # The member's journey is worked out once, for both (it is most of this page's cost).
+    journey = issuing.journey(current_user) if current_user.is_councillor else None
+    certificate = issuing.issue_if_complete(current_user, known=journey)
     if certificate is not None:
         return redirect(completion.confirmation_url(certificate), 303)
-    return render_template("learning/my_training.html", page=view_model.build(current_user),
+    return render_template("learning/my_training.html", page=view_model.build(current_user, journey),
                            pathway_name=pathway_name, certificate_status=certificate_status)
 
 
