@@ -5,20 +5,22 @@ not at all. Detail holds ids and counts, never passwords, tokens or free-text pe
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app, has_request_context
 from flask_login import current_user
 
-from app.extensions import db
-from app.models import AuditEvent
+from app.data import audit as audit_data
+
+if TYPE_CHECKING:
+    from app.models import AuditEvent
 
 
 def record(action: str, target_person_id: int | None = None, actor_id: int | None = None,
            **detail) -> AuditEvent:
     if actor_id is None and has_request_context() and current_user.is_authenticated:
         actor_id = current_user.id
-    event = AuditEvent(actor_id=actor_id, action=action, target_person_id=target_person_id,
-                       detail=detail)
-    db.session.add(event)
+    event = audit_data.add(action, actor_id, target_person_id, detail)
     current_app.logger.info("audit action=%s actor_id=%s target_id=%s", action, actor_id,
                             target_person_id)
     return event

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
-from app.extensions import db
-from app.models import OutboxMessage
+from app.data import outbox as outbox_data
+
+if TYPE_CHECKING:
+    from app.models import OutboxMessage
 
 
 def send(recipient: str, subject: str, body: str) -> OutboxMessage:
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
-    db.session.add(message)
+    message = outbox_data.add(recipient, subject, body)
     config = current_app.config
     if config.get("MAIL_SERVER"):
         email = EmailMessage()

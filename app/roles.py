@@ -4,10 +4,13 @@ The levels are data, in content/pathways.yaml ('roles'), loaded and checked with
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from app.content import current_course
-from app.models import ROLE_LABELS, Person
+from app.vocabulary import ROLE_LABELS
+
+if TYPE_CHECKING:
+    from app.models import Person
 
 LEVEL_NAMES = {1: "Universal (level 1)", 2: "Targeted (level 2)", 3: "Specialist (level 3)"}
 

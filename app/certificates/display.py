@@ -1,12 +1,16 @@
 """How a certificate is named and sent: shared by the member's and the officers' pages."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app, make_response, url_for
 
 from app.certificates import pdf
 from app.content import current_course
-from app.models import Certificate
 from app.vocabulary import CertificateHow
+
+if TYPE_CHECKING:
+    from app.models import Certificate
 
 
 def pathway_name(pathway_id: str, level: int | None = None) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from app.models import ROLE_LABELS
+from app.vocabulary import ROLE_LABELS
 from app.roles import LEVEL_NAMES
 
 STATUS_TAGS = {"not started": "govuk-tag--grey", "in progress": "govuk-tag--blue",

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from app import clock
 from app.date_input import DateAnswer, read_date
-from app.models import ROLE_LABELS
+from app.vocabulary import ROLE_LABELS
 
 EARLIEST_ELECTION = date(1900, 1, 1)  # a typo such as 0226 for 2026, not a real election
 
