@@ -440,3 +440,39 @@ def _course(server: LiveServer):
 
     with server.app.app_context():
         return current_course()
+
+
+# Issue 16: the officers' reminder, session, groups and council-facts pages --------------------
+
+@page("check a reminder", "officers.reminders_check", account=OFFICER)
+def _reminder_check(browser, server):
+    browser.get(f"/officers/reminders?member={server.person_id(TOUR)}")
+
+
+@page("check bulk invitations", "officers.invite_all_check", account=OFFICER)
+def _invite_all_check(browser, server):
+    browser.get("/officers/members/invite-all")
+
+
+@page("record a training session with errors", "officers.session_new", account=OFFICER)
+def _session_errors(browser, server):
+    browser.get("/officers/sessions/new")
+    browser.click("main form button[value=continue]")
+    assert browser.has(".govuk-error-summary")
+
+
+@page("the council's facts, previewed", "officers.council_facts", account=OFFICER)
+def _council_facts(browser, server):
+    browser.get("/officers/council-facts")
+    browser.click("main form button[value=preview]")
+    assert browser.has("#preview")
+
+
+@page("political groups", "officers.group_list", account=OFFICER)
+def _groups(browser, server):
+    browser.get("/officers/groups")
+
+
+@page("a group's leader", "officers.group_leader", account=OFFICER)
+def _group_leader(browser, server):
+    browser.get("/officers/groups/leader?party=Independent")
