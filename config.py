@@ -70,6 +70,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "training@example.gov.uk")
+    # Where the phase banner's feedback link writes to: democratic services.
+    FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL") or MAIL_SENDER
     # Sign in with the council's account (OpenID Connect; Microsoft Entra ID): off unless OIDC_ISSUER is set.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None

@@ -240,3 +240,41 @@ def test_an_action_plan_item_can_be_marked_done_and_undone(app, client, auth, co
     assert "You have done 0 of them" in client.get("/checklists/action-plan").get_data(as_text=True)
     # Only the member's own actions, and only answers that have one.
     assert client.post("/checklists/action-plan/no-such-question/done", data={"done": "1"}).status_code == 404
+
+
+def test_going_back_a_step_ticks_the_choice_made_before(app, client, auth, councillor):
+    """Review m8: after 'Go back one step' the member sees what they had chosen."""
+    auth.sign_in()
+    run_url = client.post("/dilemmas/school-exclusion/start").headers["Location"]
+    page = client.get(run_url).get_data(as_text=True)
+    client.post(f"{run_url}/choose", data={"step": "0", "node": re.search(r'name="node" value="([^"]*)"', page).group(1),
+                                           "choice": "1"})
+    page = client.get(run_url).get_data(as_text=True)
+    step = re.search(r'name="step" value="([^"]*)"', page.split('/back"')[1]).group(1)
+    response = client.post(f"{run_url}/back", data={"step": step})
+    assert response.status_code == 303 and response.headers["Location"].endswith("?was=1")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'name="choice"[^>]*value="1"[^>]*checked', page)
+    assert not re.search(r'name="choice"[^>]*value="0"[^>]*checked', page)
+    # A made-up value ticks nothing.
+    page = client.get(f"{run_url}?was=99").get_data(as_text=True)
+    assert "checked" not in page.split('name="choice"', 1)[1].split("</fieldset>")[0]
+
+
+def test_the_menu_and_the_phase_banner_serve_a_councillor(app, client, auth, councillor):
+    """Review m20 (the phone menu had only My training) and m18 (no feedback link, outside landmarks)."""
+    auth.sign_in()
+    page = client.get("/my-training").get_data(as_text=True)
+    menu = page.split('id="navigation"')[1].split("</ul>")[0]
+    for href, words in (("/my-training", "My training"), ("/checklists", "Checklists"),
+                        ("/dilemmas", "Dilemmas"), ("/certificates", "Your certificates")):
+        assert f'href="{href}"' in menu and words in menu
+    banner = page.split('<section aria-label="Service phase">')[1].split("</section>")[0]
+    assert 'href="mailto:training@example.gov.uk?subject=Feedback' in banner
+    assert "Tell democratic services what you think of it</a>" in banner
+
+
+def test_an_unknown_code_is_echoed_as_it_is_printed(client):
+    """Review m23: the code typed in lower case without hyphens comes back in the printed form."""
+    page = client.get("/verify/mrcjwc7spbbx").get_data(as_text=True)
+    assert "There is no certificate with the code MRCJ-WC7S-PBBX" in page

@@ -136,7 +136,8 @@ def verify(code: str):
     certificate = certificates_data.by_code(normalised) \
         if codes.looks_like_code(normalised) else None
     if certificate is None:
-        return render_template("certificates/verify_not_found.html", code=code[:40]), 404
+        return render_template("certificates/verify_not_found.html",
+                               code=codes.display(normalised) if codes.looks_like_code(normalised) else code[:40]), 404
     return render_template("certificates/verify.html", certificate=certificate,
                            status=issuing.certificate_status(certificate),
                            pathway=pathway_name(certificate.pathway_id, certificate.level))

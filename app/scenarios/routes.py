@@ -77,8 +77,11 @@ def _render_run(scenario: Scenario, run, status: int = 200, form: ChoiceForm | N
             tallies=tallies, chart=chart.principle_chart(tallies), notice=notice,
             read_more=_read_more(scenario, ending),
             form=reflection_form, start_form=FlaskForm()), status
+    # After "Go back one step" the choice the member had made is ticked again (review m8).
+    was = request.args.get("was", "")
+    previous = int(was) if was.isdigit() and int(was) < len(here.node.choices) else None
     return render_template(
-        "scenarios/play.html", scenario=scenario, run=run, here=here,
+        "scenarios/play.html", scenario=scenario, run=run, here=here, previous_choice=previous,
         form=form or ChoiceForm(formdata=None), notice=notice), status
 
 
@@ -128,7 +131,9 @@ def back(scenario_id: str, run_id: int):
     if not form.validate_on_submit():
         abort(400)
     run = _run_or_404(scenario, run_id, for_update=True)
-    runs.back(run, scenario, form.step.data)
+    undone = walk.position(scenario, run.path).path[-1:] or (None,)
+    if runs.back(run, scenario, form.step.data).recorded:
+        return redirect(url_for("scenarios.play", scenario_id=scenario.id, run_id=run.id, was=undone[0]), 303)
     return _to_run(scenario, run)
 
 

@@ -140,6 +140,12 @@ class Walk:
                 break
             self.b.js("document.querySelector('main input[name=choice]').labels[0].click()")
             self.click("main form button[type=submit]", "^Continue$")
+            # Review m9: on a phone "Go back one step" is as wide as Continue, not a narrow centred button.
+            widths = self.b.js("const w = t => [...document.querySelectorAll('main button')]"
+                               ".filter(b => b.textContent.trim() === t).map(b => b.getBoundingClientRect().width)[0];"
+                               "return [w('Continue'), w('Go back one step')];")
+            if widths[0] and widths[1]:
+                assert abs(widths[0] - widths[1]) < 2, f"Continue and Go back one step differ in width: {widths}"
 
 
 def test_a_new_councillor_on_a_phone_gets_a_certificate_by_continue_alone(phone, live_server, newcomer):
