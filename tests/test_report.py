@@ -263,8 +263,8 @@ def test_the_report_and_its_exports_use_the_same_number_of_queries_for_5_or_50_m
 def test_csv_export_of_the_filtered_report(app, client, signed_in, council):
     response = client.get("/officers/report.csv?ward=Abbey")
     assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/csv")
-    assert 'filename="completion-report-2026-06-01.csv"' in response.headers["Content-Disposition"]
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset (review m16)
+    assert 'filename="completion-report-2026-06-01-abbey.csv"' in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == list(exports.HEADINGS)
@@ -283,6 +283,7 @@ def test_xlsx_export_has_a_bold_header_widths_and_real_dates(client, signed_in, 
     assert [c.value for c in sheet[1]] == list(exports.HEADINGS)
     assert all(c.font.bold for c in sheet[1])
     assert sheet.column_dimensions["B"].width == 30
+    assert sheet.auto_filter.ref == "A1:M6"  # filter buttons on the header row (review m16)
     ann = next([c.value for c in row] for row in sheet.iter_rows(min_row=2) if row[1].value == "Ann Current")
     assert ann[1] == "Ann Current" and isinstance(ann[8], datetime) and ann[8].date() == date(2025, 1, 10)
     assert sheet.max_row == 6

@@ -98,6 +98,8 @@ def to_xlsx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "C2"
+    # Officers filter and sort in Excel too (review m16): the header row gets filter buttons.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADINGS))}{report.matched + 1}"
     bold = Font(bold=True)
 
     def header(values):
@@ -328,5 +330,16 @@ def render(fmt: str, report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     return RENDERERS[fmt](report, rows)
 
 
-def filename(fmt: str, today: date) -> str:
-    return f"completion-report-{today.isoformat()}.{fmt}"
+def filename(fmt: str, today: date, filters=None) -> str:
+    """completion-report-2026-11-28.csv, or ...-2026-11-28-overdue-castle.csv when filtered (m16)."""
+    import re
+
+    words = []
+    if filters is not None:
+        for value in (filters.status, filters.ward, filters.party, filters.role,
+                      f"due-within-{filters.due_within}" if filters.due_within is not None else "",
+                      getattr(filters, "needs", "")):
+            slug = re.sub(r"[^a-z0-9]+", "-", str(value or "").lower()).strip("-")[:30]
+            if slug:
+                words.append(slug)
+    return "-".join(["completion-report", today.isoformat(), *words]) + f".{fmt}"

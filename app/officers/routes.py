@@ -467,5 +467,6 @@ def report_export(fmt: str):
     def body():
         with context:
             yield from exports.render(fmt, data, report_module.stream(data))
-    return Response(body(), mimetype=exports.MEDIA_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{exports.filename(fmt, data.today)}"'})
+    # content_type, not mimetype: Werkzeug would add a second charset to text/csv (review m16).
+    return Response(body(), content_type=exports.MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{exports.filename(fmt, data.today, filters)}"'})
