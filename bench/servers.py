@@ -82,7 +82,7 @@ class Server:
     def base(self) -> str:
         return f"http://{LOCAL}:{self.port}"
 
-    def start(self, ready_path: str = "/healthz", timeout: float = 60) -> Server:
+    def start(self, ready_path: str = "/healthz", timeout: float = 180) -> Server:
         env = dict(self.env, PORT=str(self.port), HOST=LOCAL)
         if self.workers:
             env["WEB_CONCURRENCY"] = str(self.workers)

@@ -440,6 +440,17 @@ def summary(rules: StatusRules, filters: ReportFilters, months_shown: int = 12) 
                    by_month=by_month, wards=wards, parties=parties)
 
 
+def count(rules: StatusRules, filters: ReportFilters) -> int:
+    """How many members match: from the people table alone unless the filters need statuses."""
+    if filters.status or filters.due_within is not None:
+        _, query = _matching(rules, filters)
+        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    people = Person.__table__.c
+    who = (select(people.id.label("member_id"), people.ward, people.party)
+           .where(people.kind == "councillor", people.active.is_(True)).subquery("who"))
+    return db.session.scalar(select(func.count()).select_from(who).where(*_where(who, filters, rules.today))) or 0
+
+
 def rows(rules: StatusRules, filters: ReportFilters, limit: int | None = None, offset: int = 0) -> list[Row]:
     """The matching members in the report's order: one page of them, or all when limit is None."""
     s, query = _matching(rules, filters)

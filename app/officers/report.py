@@ -163,11 +163,15 @@ def build(filters: Filters, today: date | None = None, page: int | None = None,
                   page=min(max(page or 1, 1), pages), pages=pages)
 
 
-def build_summary(filters: Filters, today: date | None = None) -> Report:
-    """The report without its rows, for an export: read the rows with stream()."""
+def build_summary(filters: Filters, today: date | None = None, counts: bool = True) -> Report:
+    """The report without its rows, for an export: read the rows with stream(). counts=False
+    (for the CSV, which has no summary) reads only how many members match."""
     from app.certificates.status import status_rules
 
     rules = status_rules(today or clock.today())
+    if not counts:
+        return Report(today=rules.today, filters=filters, rows=[], matched=data.count(rules, filters),
+                      total_active=0, counts={}, by_role=[], by_month=[])
     summary = data.summary(rules, filters, MONTHS_SHOWN)
     return Report(today=rules.today, filters=filters, rows=[], matched=summary.matched,
                   total_active=summary.total_active, counts=summary.counts, by_role=summary.by_role,

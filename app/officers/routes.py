@@ -456,7 +456,7 @@ def report_export(fmt: str):
     if errors:
         # The export links carry the page's filters, so this is a hand-edited address.
         abort(400)
-    data = report_module.build_summary(filters)
+    data = report_module.build_summary(filters, counts=fmt != "csv")
     audit.record("report.exported", None, format=fmt, rows=data.matched, **filters.audit_detail())
     db.session.commit()
     # Streamed: the rows are read from the database and written out a batch at a time, after
