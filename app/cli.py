@@ -14,6 +14,19 @@ from app.content.course import build_course
 content_cli = AppGroup("content", help="Check the course content.")
 demo_cli = AppGroup("demo", help="Demo data for trying the service.")
 backup_cli = AppGroup("backup", help="Back up and restore the database.")
+quizzes_cli = AppGroup("quizzes", help="Quiz records.")
+
+
+@quizzes_cli.command("rebuild-statistics")
+def rebuild_statistics() -> None:
+    """Work out the officers' question statistics again from every submitted assessment."""
+    from app.content import current_course
+    from app.extensions import db
+    from app.quizzes import statistics
+
+    count = statistics.rebuild(current_course())
+    db.session.commit()
+    click.echo(f"Question statistics rebuilt from {count} submitted assessments.")
 
 
 
@@ -111,3 +124,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(quizzes_cli)

@@ -340,3 +340,41 @@ class GroupLeader(Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(20), default="leader")  # leader | whip
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuestionTally(Model):
+    """Running sums over every submitted assessment answer to one question, for the officers'
+    question statistics: a page reads one row per question, not every attempt (as Moodle keeps
+    its quiz statistics precomputed). x is the mark for this question (0-1), y the share of the
+    rest of the attempt's marks, so the discrimination index is their correlation."""
+
+    __tablename__ = "question_tallies"
+
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    answers: Mapped[int] = mapped_column(default=0)
+    members: Mapped[int] = mapped_column(default=0)  # distinct members, from question_answerers
+    sum_x: Mapped[float] = mapped_column(default=0.0)
+    sum_y: Mapped[float] = mapped_column(default=0.0)
+    sum_xy: Mapped[float] = mapped_column(default=0.0)
+    sum_xx: Mapped[float] = mapped_column(default=0.0)
+    sum_yy: Mapped[float] = mapped_column(default=0.0)
+
+
+class QuestionWrongPick(Model):
+    """How often each wrong option of a question was chosen (a matching question: a wrong
+    statement-and-answer pair)."""
+
+    __tablename__ = "question_wrong_picks"
+
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    option_key: Mapped[str] = mapped_column(String(10), primary_key=True)
+    picks: Mapped[int] = mapped_column(default=0)
+
+
+class QuestionAnswerer(Model):
+    """That a member has answered a question, so QuestionTally.members counts each member once."""
+
+    __tablename__ = "question_answerers"
+
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)

@@ -20,7 +20,7 @@ from app.content.local import local_facts
 from app.data import quiz_attempts
 from app.extensions import db
 from app.models import Person, QuizAttempt
-from app.quizzes import draw, scoring
+from app.quizzes import draw, scoring, statistics
 from app.content.quizzes import Question, fill_local
 from app.roles import required_level
 from app.vocabulary import AttemptStatus, QuizLayout
@@ -311,6 +311,8 @@ def submit(course: Course, person_id: int, attempt_id: int,
     if changed != 1:
         db.session.rollback()
         return find_attempt(person_id, attempt_id), False
+    if attempt.quiz == ASSESSMENT:
+        statistics.record(person_id, result)  # in the same transaction: counted once or not at all
     db.session.commit()
     db.session.refresh(attempt)
     log.info("quiz attempt submitted attempt_id=%s person_id=%s quiz=%s score=%s passed=%s",
