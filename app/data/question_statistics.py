@@ -51,7 +51,7 @@ def record(person_id: int, answers: Sequence[Answer]) -> None:
     for a in answers:
         first_time = db.session.execute(
             _insert(QuestionAnswerer).values(question_id=a.question_id, person_id=person_id)
-            .on_conflict_do_nothing()).rowcount == 1
+            .on_conflict_do_nothing().returning(QuestionAnswerer.person_id)).first() is not None
         values = {"answers": 1, "members": int(first_time), "sum_x": a.mark, "sum_y": a.rest,
                   "sum_xy": a.mark * a.rest, "sum_xx": a.mark * a.mark, "sum_yy": a.rest * a.rest}
         stmt = _insert(QuestionTally).values(question_id=a.question_id, **values)

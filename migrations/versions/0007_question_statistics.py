@@ -23,11 +23,11 @@ def upgrade():
         sa.Column('question_id', sa.String(length=100), nullable=False),
         sa.Column('answers', sa.Integer(), nullable=False),
         sa.Column('members', sa.Integer(), nullable=False),
-        sa.Column('sum_x', sa.Float(), nullable=False),
-        sa.Column('sum_y', sa.Float(), nullable=False),
-        sa.Column('sum_xy', sa.Float(), nullable=False),
-        sa.Column('sum_xx', sa.Float(), nullable=False),
-        sa.Column('sum_yy', sa.Float(), nullable=False),
+        sa.Column('sum_x', sa.Double(), nullable=False),
+        sa.Column('sum_y', sa.Double(), nullable=False),
+        sa.Column('sum_xy', sa.Double(), nullable=False),
+        sa.Column('sum_xx', sa.Double(), nullable=False),
+        sa.Column('sum_yy', sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint('question_id'))
     op.create_table(
         'question_wrong_picks',
