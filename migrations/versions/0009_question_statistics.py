@@ -1,7 +1,7 @@
 """Running tallies for the officers' question statistics
 
-Revision ID: 0007_question_statistics
-Revises: 0006_option_orders
+Revision ID: 0009_question_statistics
+Revises: 0008_status_checks
 Create Date: 2026-11-28 19:55:00
 
 One row per question (and per wrong option chosen), added to when an assessment is submitted, so
@@ -11,8 +11,8 @@ are counted by `flask quizzes rebuild-statistics`.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_question_statistics'
-down_revision = '0006_option_orders'
+revision = '0009_question_statistics'
+down_revision = '0008_status_checks'
 branch_labels = None
 depends_on = None
 
