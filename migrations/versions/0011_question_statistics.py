@@ -1,7 +1,7 @@
 """Running tallies for the officers' question statistics
 
-Revision ID: 0010_question_statistics
-Revises: 0009_action_done
+Revision ID: 0011_question_statistics
+Revises: 0010_local_facts_leaders
 Create Date: 2026-11-28 19:55:00
 
 One row per question (and per wrong option chosen), added to when an assessment is submitted, so
@@ -11,8 +11,8 @@ are counted by `flask quizzes rebuild-statistics`.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_question_statistics'
-down_revision = '0009_action_done'
+revision = '0011_question_statistics'
+down_revision = '0010_local_facts_leaders'
 branch_labels = None
 depends_on = None
 
