@@ -4,13 +4,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.content.checklists import Checklist, ChecklistQuestion
+from app.data import checklists as checklists_data
 from app.extensions import db
-from app.models import ChecklistAnswer
+
+if TYPE_CHECKING:
+    from app.models import ChecklistAnswer
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +28,6 @@ class Entry:
     priority: str | None = None
     by_when: date | None = None
     who_can_help: str | None = None
-
-
-def _find(person_id: int, question_id: str) -> ChecklistAnswer | None:
-    return db.session.scalar(select(ChecklistAnswer).where(
-        ChecklistAnswer.person_id == person_id, ChecklistAnswer.question_id == question_id))
 
 
 def _apply(row: ChecklistAnswer, level: int, entry: Entry) -> None:
@@ -50,10 +48,9 @@ def save_answer(person_id: int, checklist: Checklist, question: ChecklistQuestio
                 entry: Entry) -> ChecklistAnswer:
     """Save the answer in one transaction; saving again (or from two tabs) updates the one row."""
     for attempt in (1, 2):
-        row = _find(person_id, question.id)
+        row = checklists_data.find(person_id, question.id)
         if row is None:
-            row = ChecklistAnswer(person_id=person_id, question_id=question.id)
-            db.session.add(row)
+            row = checklists_data.new_answer(person_id, question.id)
         _apply(row, checklist.level, entry)
         try:
             db.session.commit()

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 
 from app.content import current_course
 from app.content.checklists import Checklist, ChecklistQuestion
-from app.extensions import db
-from app.models import ChecklistAnswer, Person
+from app.data import checklists as checklists_data
 from app.roles import required_level
 from app.vocabulary import Answer as AnswerValue
 from app.vocabulary import Priority
+
+if TYPE_CHECKING:
+    from app.models import ChecklistAnswer, Person
 
 ANSWERS = {a.value: a.label for a in AnswerValue}
 PRIORITIES = {p.value: p.label for p in Priority}
@@ -79,8 +81,7 @@ class ChecklistStatus:
 
 
 def _rows(person_id: int) -> list[ChecklistAnswer]:
-    return list(db.session.scalars(
-        select(ChecklistAnswer).where(ChecklistAnswer.person_id == person_id)))
+    return checklists_data.for_member(person_id)
 
 
 def _snapshot(row: ChecklistAnswer, question: ChecklistQuestion) -> Answer:
@@ -118,8 +119,7 @@ def checklist_complete(person_id: int, level: int) -> bool:
     if found is None:
         return False
     ids = [q.id for q in found.questions]
-    answered = set(db.session.scalars(select(ChecklistAnswer.question_id).where(
-        ChecklistAnswer.person_id == person_id, ChecklistAnswer.question_id.in_(ids))))
+    answered = checklists_data.answered_question_ids(person_id, ids)
     return answered == set(ids)
 
 

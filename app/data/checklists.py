@@ -1,12 +1,34 @@
-"""Checklist answers: writes the action plan needs beyond saving an answer."""
+"""Members' checklist answers: one row per member and question, and the action plan's writes."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import ChecklistAnswer
+
+
+def find(person_id: int, question_id: str) -> ChecklistAnswer | None:
+    return db.session.scalar(select(ChecklistAnswer).where(
+        ChecklistAnswer.person_id == person_id, ChecklistAnswer.question_id == question_id))
+
+
+def new_answer(person_id: int, question_id: str) -> ChecklistAnswer:
+    """A new row in the session (not committed); the caller fills it in and commits."""
+    row = ChecklistAnswer(person_id=person_id, question_id=question_id)
+    db.session.add(row)
+    return row
+
+
+def for_member(person_id: int) -> list[ChecklistAnswer]:
+    return list(db.session.scalars(select(ChecklistAnswer).where(ChecklistAnswer.person_id == person_id)))
+
+
+def answered_question_ids(person_id: int, question_ids: Iterable[str]) -> set[str]:
+    return set(db.session.scalars(select(ChecklistAnswer.question_id).where(
+        ChecklistAnswer.person_id == person_id, ChecklistAnswer.question_id.in_(list(question_ids)))))
 
 
 def mark_action_done(person_id: int, question_id: str, done_on: date | None) -> bool:
