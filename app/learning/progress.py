@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from typing import TYPE_CHECKING
 
 from app.content.course import Course, Module
-from app.extensions import db
-from app.models import ModuleRead, Person, utcnow
+from app.data import module_reads
+
+if TYPE_CHECKING:
+    from app.models import ModuleRead, Person
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,7 @@ class Progress:
 
 
 def reads_for(person: Person) -> dict[str, ModuleRead]:
-    rows = db.session.scalars(select(ModuleRead).where(ModuleRead.person_id == person.id))
-    return {r.module_id: r for r in rows}
+    return module_reads.for_member(person.id)
 
 
 def progress(course: Course, person: Person, modules: tuple[Module, ...] | None = None) -> Progress:
@@ -57,30 +56,10 @@ def progress(course: Course, person: Person, modules: tuple[Module, ...] | None 
     return Progress(tuple(ModuleStatus(m, reads.get(m.id)) for m in modules))
 
 
-def mark_read(person: Person, module: Module) -> ModuleRead:
+def mark_read(person: Person, module: Module) -> ModuleRead | None:
     """Record that the person read this version of the module; marking again updates the version."""
-    existing = db.session.scalar(select(ModuleRead).where(
-        ModuleRead.person_id == person.id, ModuleRead.module_id == module.id))
-    if existing is None:
-        existing = ModuleRead(person_id=person.id, module_id=module.id,
-                              content_fingerprint=module.fingerprint)
-        db.session.add(existing)
-    else:
-        existing.content_fingerprint = module.fingerprint
-        existing.read_at = utcnow()
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Two tabs marked it at once: the other one's row stands, which is what we wanted.
-        db.session.rollback()
-        existing = db.session.scalar(select(ModuleRead).where(
-            ModuleRead.person_id == person.id, ModuleRead.module_id == module.id))
-    return existing
+    return module_reads.save_read(person.id, module.id, module.fingerprint)
 
 
 def mark_unread(person: Person, module: Module) -> None:
-    row = db.session.scalar(select(ModuleRead).where(
-        ModuleRead.person_id == person.id, ModuleRead.module_id == module.id))
-    if row is not None:
-        db.session.delete(row)
-        db.session.commit()
+    module_reads.delete_read(person.id, module.id)

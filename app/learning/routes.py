@@ -9,7 +9,8 @@ from app.certificates import completion, issuing
 from app.certificates.display import pathway_name
 from app.certificates.issuing import certificate_status
 from app.content import current_course, module_html
-from app.learning import bp, my_data, my_training as view_model, progress
+from app.data import my_data
+from app.learning import bp, my_training as view_model, progress
 
 
 @bp.route("/my-training")
