@@ -128,7 +128,10 @@ class Walk:
             attempt = db.session.get(QuizAttempt, attempt_id)
             question = current_course().question_bank.question(attempt.question_ids[number - 1])
         for option in question.options:
-            if option.correct:
+            if question.choices:  # matching: one radio group per statement
+                self.b.js("document.querySelector(arguments[0]).click()",
+                          f'main input[name="answer.{option.key}"][value="{option.match}"]')
+            elif option.correct:
                 self.b.choose(re.sub(r"\s+", " ", option.text).strip())
         self.click("main form button[type=submit]", "^Save and continue$")
 

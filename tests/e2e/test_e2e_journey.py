@@ -264,7 +264,11 @@ def _answer_correctly(journey: Journey, attempt_id: int, number: int) -> None:
         attempt = db.session.get(QuizAttempt, attempt_id)
         question = current_course().question_bank.question(attempt.question_ids[number - 1])
     right = {_words(o.text) for o in question.options if o.correct}
-    if question.kind.widget == "checkboxes":
+    if question.choices:  # matching: each statement's radios are named answer.<statement key>
+        for o in question.options:
+            journey.b.js("document.querySelector(arguments[0]).click()",
+                         f'main input[name="answer.{o.key}"][value="{o.match}"]')
+    elif question.kind.widget == "checkboxes":
         journey.tick_only(right, len(question.options))
     else:
         journey.choose_radio(next(o.text for o in question.options if o.correct))
