@@ -301,6 +301,8 @@ def test_pdf_export_is_an_a4_landscape_committee_summary(client, signed_in, coun
     for expected in ("Test Borough Council", "completion report", "1 June 2026", "Members by status",
                      "Status by role", "Certificates issued each month", "Ann Current", "Eve Nothing"):
         assert expected in text
+    # Dates as the pages write them, and a due date for everyone who has one (review m16).
+    assert "Due by" in text and "10 Jan 2027" in text and "/2027" not in text
 
 
 def test_unknown_export_format_is_not_found(client, signed_in):

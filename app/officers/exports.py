@@ -176,7 +176,8 @@ def _role_name(role: str) -> str:
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    # "7 Aug 2026", as the web pages write dates (review m16), short enough for the column.
+    return f"{value.day} {value:%b %Y}" if value else ""
 
 
 def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
@@ -227,10 +228,12 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
                                                  min(width, 200 * mm))]))
     story.append(Paragraph("Members", styles["Heading2"]))
     cells = ((_fit(r.name, 44), _fit(r.ward or "", 28), _fit(r.party or "", 24), f"Level {r.required_level}",
-              r.status.capitalize(), _day(r.last_completed), _day(r.refresher_due),
+              r.status.capitalize(), _day(r.last_completed), _day(r.deadline),
               "" if r.best_score is None else f"{r.best_score}%", str(r.dilemmas_done)) for r in rows)
+    # "Due by" is the induction deadline or the refresher date, so a member who never finished
+    # still shows when they should have (review m16).
     story.append(MemberTable(("Name", "Ward", "Party", "Required", "Status", "Last completed",
-                              "Refresher due", "Score", "Dilemmas"),
+                              "Due by", "Score", "Dilemmas"),
                              [c * mm for c in (64, 44, 38, 18, 22, 26, 26, 14, 16)], cells, report.matched))
 
     def footer(canvas, document):
