@@ -89,6 +89,10 @@ class Walk:
     # The required items ------------------------------------------------------------------
 
     def read_module(self) -> None:
+        # Review m7: a quoted case study uses the column's width, not 40px less on each side.
+        margins = self.b.js("return [...document.querySelectorAll('main blockquote')]"
+                            ".map(q => parseFloat(getComputedStyle(q).marginLeft) + parseFloat(getComputedStyle(q).marginRight))")
+        assert all(m == 0 for m in margins), f"quotes on {self.b.path} keep side margins: {margins}"
         self.click("main form button[type=submit]", "^Mark as read$")
 
     def answer_checklist(self) -> None:
