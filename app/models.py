@@ -302,6 +302,26 @@ class ReminderSent(Model):
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class LegalSignOff(Model):
+    """The council's own lawyer's sign-off of one module's statement of the law (issue 15).
+
+    Kept, never edited: a later sign-off of the same module is a new row, so the history stays.
+    """
+
+    __tablename__ = "legal_sign_offs"
+    __table_args__ = (Index("ix_legal_sign_offs_module", "module_id", "signed_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(100))
+    signed_by: Mapped[str] = mapped_column(String(200))      # the lawyer's name and role, as they sign
+    signed_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    # The module's text as signed, so the page can say when it has changed since.
+    module_fingerprint: Mapped[str] = mapped_column(String(64))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditEvent(Model):
     """An officer action (or a security event): who, what, when. Never passwords or tokens."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -93,6 +94,8 @@ class Module:
     levels: tuple[int, ...]
     minutes: int
     law_as_at: str
+    law_checked_on: date | None
+    law_checked_by: str | None
     sources: tuple[str, ...]
     learning_outcomes: tuple[str, ...]
     # The HTML, cut where the council's own facts go: html, topic, html, topic, ..., html.
@@ -144,6 +147,16 @@ class Course:
     question_bank: QuestionBank
     scenarios: Mapping[str, Scenario]
     pathways: Pathways
+
+    @property
+    def law_as_at(self) -> str:
+        """The month the whole course states the law as at: its oldest module's."""
+        return min(m.law_as_at for m in self.modules)
+
+    @property
+    def law_as_at_words(self) -> str:
+        year, month = self.law_as_at.split("-")
+        return f"{_MONTHS[int(month) - 1]} {year}"
 
     def module(self, module_id: str) -> Module | None:
         return self.modules_by_id.get(module_id)
@@ -418,10 +431,7 @@ def load_modules(b: CourseBuilder) -> None:
         levels = _levels(f, report)
         minutes = f.integer("minutes", minimum=1, maximum=120)
         law_as_at = _law_as_at(f, report)
-        law_checked_on = f.text("law_checked_on", required=False)
-        if law_checked_on and not _DATE.match(law_checked_on):
-            report(f.line_of("law_checked_on"), f"'law_checked_on' must be a date like 2026-11-28, "
-                                                f"not {law_checked_on!r}")
+        law_checked_on = _law_checked_on(f, report)
         sources = f.text_list("sources", allowed=set(b.sources), what="source")
         outcomes = f.text_list("learning_outcomes")
         words = _validate_body(b, draft, module_id or draft.path.stem, kind or "reference", anchors)
@@ -430,7 +440,8 @@ def load_modules(b: CourseBuilder) -> None:
             continue
         b.modules[module_id] = Module(
             id=module_id, title=title, summary=summary, order=order, kind=kind,
-            levels=levels, minutes=minutes, law_as_at=law_as_at, sources=sources,
+            levels=levels, minutes=minutes, law_as_at=law_as_at, law_checked_on=law_checked_on,
+            law_checked_by=f.text("law_checked_by", required=False), sources=sources,
             learning_outcomes=outcomes,
             body=md.split_local_slots(draft.rendered.html),
             headings=draft.headings, word_count=words,
@@ -445,6 +456,19 @@ def _levels(f: Fields, report) -> tuple[int, ...]:
         else:
             out.append(item)
     return tuple(sorted(set(out)))
+
+
+def _law_checked_on(f: Fields, report) -> date | None:
+    value = f.text("law_checked_on", required=False)
+    if not value:
+        return None
+    try:
+        if _DATE.match(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    report(f.line_of("law_checked_on"), f"'law_checked_on' must be a date like 2026-11-28, not {value!r}")
+    return None
 
 
 def _law_as_at(f: Fields, report) -> str | None:

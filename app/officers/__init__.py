@@ -4,7 +4,8 @@ from flask import Blueprint
 bp = Blueprint("officers", __name__, url_prefix="/officers")
 
 from app.officers import (audit_log, certificate_routes, chasing_routes, group_routes,  # noqa: E402,F401
-                          local_facts_routes, routes, session_routes, statistics_routes)
+                          legal_review_routes, local_facts_routes, routes, session_routes,
+                          statistics_routes)
 from app.officers.cli import register_commands  # noqa: E402
 
 bp.record_once(lambda state: register_commands(state.app))

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "group_summary.sent": "Group summary sent to a group leader",
     "group_leader.set": "Group leader set",
     "local_facts.changed": "Council's facts changed",
+    "legal.signed_off": "Legal sign-off recorded",
     "certificate.recorded": "Certificate recorded",
     "certificate.revoked": "Certificate revoked",
     "election.recorded": "Election recorded",

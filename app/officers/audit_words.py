@@ -173,6 +173,10 @@ def _local_facts_changed(d: dict) -> str:
     return "changed " + _list(d.get("fields", [])) if d.get("fields") else ""
 
 
+def _legal_signed_off(d: dict) -> str:
+    return f"module {d.get('module', '')}, signed {_day(d.get('signed_on', ''))}"
+
+
 def _anything_else(d: dict) -> str:
     return "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(d.items()))
 
@@ -185,7 +189,7 @@ DESCRIBERS: dict[str, Callable[[dict], str]] = {
     "certificate.recorded": _certificate, "certificate.revoked": _certificate,
     "election.recorded": _election, "election.updated": _election, "password-set": _password_set,
     "group_leader.set": _group_leader_set, "group_summary.sent": _group_summary_sent,
-    "local_facts.changed": _local_facts_changed,
+    "local_facts.changed": _local_facts_changed, "legal.signed_off": _legal_signed_off,
 }
 
 

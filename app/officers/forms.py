@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, HiddenField, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app import clock
@@ -87,3 +87,30 @@ class ModernGovConfirmForm(FlaskForm):
     checked = HiddenField()
     # Councillor ids whose home email an officer agreed to use; checked against the signed records.
     home_email = SelectMultipleField("Use their home email", choices=None, validate_choice=False)
+
+
+class LegalSignOffForm(FlaskForm):
+    """The council's own lawyer's sign-off of one module."""
+
+    signed_by = StringField("Name and role of the lawyer who signed it off", filters=[_strip], validators=[
+        DataRequired("Enter the name and role of the lawyer who signed it off"),
+        Length(max=200, message="The name and role must be 200 characters or fewer")])
+    signed_on_day = StringField("Day", filters=[_strip])
+    signed_on_month = StringField("Month", filters=[_strip])
+    signed_on_year = StringField("Year", filters=[_strip])
+    note = TextAreaField("Note (optional)", filters=[_strip], validators=[
+        Optional(), Length(max=2000, message="The note must be 2,000 characters or fewer")])
+
+    def validate_signed_on_day(self, field):
+        if self._signed_on.error:
+            raise ValidationError(self._signed_on.error)
+
+    @property
+    def _signed_on(self) -> DateAnswer:
+        today = clock.today()
+        return read_date(self.signed_on_day.data, self.signed_on_month.data, self.signed_on_year.data,
+                         today=today, what="Date signed off", not_after=today, not_before=date(2017, 1, 1))
+
+    @property
+    def signed_on(self) -> date | None:
+        return self._signed_on.value
