@@ -6,7 +6,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app import audit
 from app.extensions import db
 from app.models import LegalSignOff
 
@@ -33,11 +32,12 @@ def sign_offs_for(module_id: str) -> list[SignOff]:
     return [SignOff(r.module_id, r.signed_by, r.signed_on, r.note, r.module_fingerprint) for r in rows]
 
 
-def record_sign_off(sign_off: SignOff, officer_id: int) -> None:
-    """Save the sign-off and its audit entry together. The note is not copied to the audit log."""
+def add_sign_off(sign_off: SignOff, officer_id: int) -> None:
+    """Adds to the caller's transaction; commit() saves it with its audit entry."""
     db.session.add(LegalSignOff(module_id=sign_off.module_id, signed_by=sign_off.signed_by,
                                 signed_on=sign_off.signed_on, note=sign_off.note,
                                 module_fingerprint=sign_off.module_fingerprint, recorded_by_id=officer_id))
-    audit.record("legal.signed_off", actor_id=officer_id, module=sign_off.module_id,
-                 signed_on=sign_off.signed_on.isoformat())
+
+
+def commit() -> None:
     db.session.commit()

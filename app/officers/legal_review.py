@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app import audit
 from app.content.course import Course, Module
+from app.data import legal_review as data
 from app.data.legal_review import SignOff
 
 
@@ -39,3 +41,11 @@ def review_rows(course: Course, sign_offs: dict[str, SignOff], today: date) -> l
         rows.append(ReviewRow(module, sign_off, last, last is None or recheck_due_on(last) < today,
                               sign_off is not None and sign_off.module_fingerprint != module.fingerprint))
     return rows
+
+
+def record_sign_off(sign_off: SignOff, officer_id: int) -> None:
+    """Save the sign-off and its audit entry together. The note is not copied to the audit log."""
+    data.add_sign_off(sign_off, officer_id)
+    audit.record("legal.signed_off", actor_id=officer_id, module=sign_off.module_id,
+                 signed_on=sign_off.signed_on.isoformat())
+    data.commit()

@@ -11,7 +11,7 @@ from app.data import legal_review as data
 from app.date_input import long_date
 from app.officers import bp
 from app.officers.forms import LegalSignOffForm
-from app.officers.legal_review import recheck_due_on, review_rows
+from app.officers.legal_review import recheck_due_on, record_sign_off, review_rows
 
 
 @bp.route("/legal-review")
@@ -30,7 +30,7 @@ def legal_sign_off(module_id: str):
         abort(404)
     form = LegalSignOffForm()
     if form.validate_on_submit() and (signed_on := form.signed_on):
-        data.record_sign_off(data.SignOff(module.id, form.signed_by.data, signed_on, form.note.data or "",
+        record_sign_off(data.SignOff(module.id, form.signed_by.data, signed_on, form.note.data or "",
                                           module.fingerprint), current_user.id)
         flash(f"Recorded the legal sign-off of ‘{module.title}’.", "success")
         return redirect(url_for("officers.legal_review", _anchor=f"module-{module.id}"), 303)
