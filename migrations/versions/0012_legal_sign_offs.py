@@ -1,14 +1,14 @@
 """The council's lawyer's sign-off of each module's law, recorded by officers (issue 15)
 
-Revision ID: 0011_legal_sign_offs
-Revises: 0010_local_facts_leaders
+Revision ID: 0012_legal_sign_offs
+Revises: 0011_question_statistics
 Create Date: 2026-11-28 20:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011_legal_sign_offs'
-down_revision = '0010_local_facts_leaders'
+revision = '0012_legal_sign_offs'
+down_revision = '0011_question_statistics'
 branch_labels = None
 depends_on = None
 
