@@ -233,9 +233,6 @@ def training_records(person_ids: Iterable[int] | None = None, today: date | None
 
 def status_rules(today: date | None = None) -> StatusRules:
     """The settings decide() is given, for the SQL twin of decide() in app/data/report.py."""
-    from app.content import current_course
-    from app.roles import role_levels
-
     settings = Settings.from_config()
     return StatusRules(today=today or clock.today(), warning_days=settings.warning_days,
                        induction_months=settings.induction_months, role_levels=dict(role_levels()),
