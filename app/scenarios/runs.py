@@ -1,4 +1,4 @@
-"""A member's runs through the dilemmas: the only module here that reads or writes the database.
+"""A member's runs through the dilemmas: the rules; app/data/scenario_runs.py finds and adds rows.
 
 A run is in progress until it reaches an ending, then finished for good: replaying a dilemma
 starts a new run, so a finished run (which certificates and reports count) never changes back.
@@ -8,16 +8,17 @@ PostgreSQL; SQLite already takes the write lock at the start of every transactio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from app import clock
-from app.extensions import db
-from app.models import Person, ScenarioRun
-from app.scenarios import walk
 from app.content.scenarios import Scenario
+from app.data import scenario_runs as runs_data
+from app.extensions import db
+from app.scenarios import walk
 from app.vocabulary import RunStatus
+
+if TYPE_CHECKING:
+    from app.models import Person, ScenarioRun
 
 IN_PROGRESS, FINISHED = RunStatus.IN_PROGRESS, RunStatus.FINISHED
 REFLECTION_MAX = 5000
@@ -29,30 +30,20 @@ def _event(action: str, **detail) -> dict:
 
 def owned_run(person: Person, run_id: int, for_update: bool = False) -> ScenarioRun | None:
     """The run if it is this person's, otherwise None: another member's run is never found."""
-    query = select(ScenarioRun).where(ScenarioRun.id == run_id,
-                                      ScenarioRun.person_id == person.id)
-    if for_update:
-        query = query.with_for_update()
-    return db.session.scalar(query)
+    return runs_data.owned(person.id, run_id, for_update)
 
 
 def open_run(person: Person, scenario_id: str) -> ScenarioRun | None:
-    return db.session.scalars(
-        select(ScenarioRun).where(ScenarioRun.person_id == person.id,
-                                  ScenarioRun.scenario_id == scenario_id,
-                                  ScenarioRun.status == IN_PROGRESS)
-        .order_by(ScenarioRun.id.desc())).first()
+    return runs_data.open_run(person.id, scenario_id)
 
 
 def start(person: Person, scenario: Scenario) -> ScenarioRun:
     """The member's run in progress for this dilemma, or a new one: a double click makes one."""
     # Lock the person's row so that two requests at once cannot both find no run and add one.
-    db.session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+    runs_data.lock_member(person.id)
     run = open_run(person, scenario.id)
     if run is None:
-        run = ScenarioRun(person_id=person.id, scenario_id=scenario.id, status=IN_PROGRESS,
-                          path=[], events=[_event("start")], started_at=clock.now())
-        db.session.add(run)
+        run = runs_data.new_run(person.id, scenario.id, _event("start"), clock.now())
     db.session.commit()
     return run
 
@@ -148,9 +139,7 @@ class DilemmaStatus:
 
 
 def statuses(person: Person, scenarios: Iterable[Scenario]) -> tuple[DilemmaStatus, ...]:
-    rows = db.session.execute(
-        select(ScenarioRun.id, ScenarioRun.scenario_id, ScenarioRun.status)
-        .where(ScenarioRun.person_id == person.id).order_by(ScenarioRun.id)).all()
+    rows = runs_data.ids_and_statuses(person.id)
     open_runs: dict[str, int] = {}
     finished: dict[str, int] = {}
     for run_id, scenario_id, status in rows:
