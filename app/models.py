@@ -1,13 +1,14 @@
 """The council's records: people, what they have read, and mail sent to them."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
 from app.vocabulary import ROLE_LABELS as _ROLE_LABELS
 from app.vocabulary import Answer, AttemptStatus, CertificateHow, Priority, QuizLayout, RunStatus, sql_in
@@ -21,7 +22,8 @@ else:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    # One clock for the whole service (app/clock.py), so a test that sets the time sets it here too.
+    return clock.now()
 
 
 class Person(UserMixin, Model):
@@ -167,7 +169,7 @@ class CouncillorRole(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(40))
-    assigned_on: Mapped[date] = mapped_column(default=lambda: utcnow().date())
+    assigned_on: Mapped[date] = mapped_column(default=clock.today)
 
 
 class Election(Model):

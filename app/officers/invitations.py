@@ -2,14 +2,18 @@
 members not yet invited. Each send is audited and committed with the member's invited_at."""
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING
 
-from app import audit
+from flask import current_app, render_template, url_for
+
+from app import audit, clock
 from app.auth import tokens
+from app.data import members as members_data
 from app.extensions import db
 from app.mail import send
-from app.models import Councillor, Person, utcnow
+
+if TYPE_CHECKING:
+    from app.models import Councillor, Person
 
 
 def send_invitation(person: Person) -> None:
@@ -32,22 +36,14 @@ def invite(member: Councillor) -> bool:
         return False
     resend = member.invited_at is not None
     send_invitation(member)
-    member.invited_at = utcnow()
+    member.invited_at = clock.now()
     audit.record("member.invited", member.id, resend=resend)
     db.session.commit()
     return True
 
 
-_NOT_YET_INVITED = (Councillor.active.is_(True), Councillor.erased_at.is_(None), Councillor.email.is_not(None),
-                    Councillor.invited_at.is_(None), Councillor.last_signed_in_at.is_(None))
-
-
-def not_yet_invited() -> list[Councillor]:
-    return list(db.session.scalars(select(Councillor).where(*_NOT_YET_INVITED).order_by(Councillor.id)))
-
-
-def count_not_yet_invited() -> int:
-    return db.session.scalar(select(func.count()).select_from(Councillor).where(*_NOT_YET_INVITED))
+not_yet_invited = members_data.not_yet_invited
+count_not_yet_invited = members_data.count_not_yet_invited
 
 
 def preview(person: Person) -> tuple[str, str, str]:
@@ -63,7 +59,7 @@ def invite_everyone_not_yet_invited(only: set[int] | None = None) -> int:
     members = [m for m in not_yet_invited() if only is None or m.id in only]
     for member in members:
         send_invitation(member)
-        member.invited_at = utcnow()
+        member.invited_at = clock.now()
         audit.record("member.invited", member.id, resend=False, bulk=True)
     db.session.commit()
     return len(members)
