@@ -21,7 +21,7 @@ def record(email: str, pathway_id: str, completed_on: str, recorded_by: str | No
     """Record that the councillor with EMAIL completed a pathway at a face-to-face session."""
     from app.certificates import issuing
     from app.certificates.codes import display
-    from app.models import Person
+    from app.data import members as members_data
 
     try:
         when = parse_iso(completed_on)
@@ -30,7 +30,7 @@ def record(email: str, pathway_id: str, completed_on: str, recorded_by: str | No
         sys.exit(2)
     officer_id = None
     if recorded_by:
-        officer = Person.by_email(recorded_by)
+        officer = members_data.person_by_email(recorded_by)
         if officer is None or not officer.is_officer:
             click.echo(f"Error: --recorded-by: there is no officer with the email address {recorded_by!r}", err=True)
             sys.exit(2)

@@ -4,7 +4,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Councillor
+from app.models import Councillor, Person
+
+
+def person_by_email(email: str) -> Person | None:
+    """Anyone (councillor or officer) with this address, however it is capitalised."""
+    return Person.by_email(email)
 
 
 def get_councillor(member_id: int) -> Councillor | None:
