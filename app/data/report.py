@@ -135,10 +135,7 @@ class Row:
 
     @property
     def urgency(self) -> int:
-        """OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE or NO_ACTION: _urgency() in Python."""
-        if self.status == "overdue":
-            return OVERDUE if self.started else NOT_STARTED_PAST_DEADLINE
-        return DUE_SOON if self.status == "due soon" else NO_ACTION
+        return urgency_of(self.status, self.started)
 
     @property
     def role_labels(self) -> str:
@@ -147,6 +144,13 @@ class Row:
     @property
     def deadline(self) -> date | None:
         return self.due_by or self.refresher_due
+
+
+def urgency_of(status: str, started: bool) -> int:
+    """OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE or NO_ACTION: _urgency() in Python."""
+    if status == "overdue":
+        return OVERDUE if started else NOT_STARTED_PAST_DEADLINE
+    return DUE_SOON if status == "due soon" else NO_ACTION
 
 
 @dataclass
@@ -474,14 +478,34 @@ def _months_back(month: date, count: int) -> date:
 
 
 
-def needs_action_counts(rules: StatusRules, filters: ReportFilters) -> dict[int, int]:
-    """How many matching members are in each group of "Needs action" (OVERDUE, DUE_SOON, ...)."""
-    s = _statuses(rules)
-    urgency = _urgency(s)
-    counted = select(urgency.label("urgency"), func.count().label("n")).select_from(s) \
-        .where(*_where(s, filters, rules.today)).group_by(urgency)
+def needs_action(rules: StatusRules, filters: ReportFilters, limit: int) -> tuple[dict[int, int], list[Row]]:
+    """Needs action from one evaluation of every member's status: how many matching members are
+    in each urgency group, and the first `limit` of those needing action, most urgent first
+    (filters.sort should be "urgency"). The same one-statement shape as _report()."""
+    _, query = _matching(rules, filters)
+    matching = query.cte("matching").prefix_with("MATERIALIZED")
+    m = matching.c
+    urgency = _urgency(matching)
+    types = {name: m[name].type for name in ROW_COLUMNS}
+    ordered = (select(*(m[name] for name in ROW_COLUMNS),
+                      func.row_number().over(order_by=_order(matching, filters)).label("position"))
+               .where(urgency != NO_ACTION).subquery("ordered"))
+    shown = select(literal("row").label("kind"), ordered.c.position, type_coerce(null(), Integer).label("n"),
+                   *(ordered.c[name] for name in ROW_COLUMNS)).where(ordered.c.position <= limit)
+    grouped = ("status", "started")
+    counted = (select(literal("group").label("kind"), type_coerce(null(), Integer).label("position"),
+                      func.count().label("n"),
+                      *(m[name] if name in grouped else type_coerce(null(), types[name]).label(name)
+                        for name in ROW_COLUMNS))
+               .group_by(m.status, m.started))
     found = {code: 0 for code in (OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE)}
-    for code, n in db.session.execute(counted):
+    shown_rows: list[tuple[int, Row]] = []
+    for mapping in db.session.execute(union_all(shown, counted) if limit > 0 else counted).mappings():
+        if mapping["kind"] == "row":
+            shown_rows.append((mapping["position"], _row(mapping)))
+            continue
+        code = urgency_of(mapping["status"], bool(mapping["started"]))
         if code in found:
-            found[code] = n
-    return found
+            found[code] += mapping["n"]
+    return found, [row for _, row in sorted(shown_rows, key=lambda pair: pair[0])]
+

@@ -67,11 +67,9 @@ def build(filters: report_module.Filters | None = None, today: date | None = Non
     # Any: the data layer's ReportFilters protocol reads these fields; a frozen dataclass is fine.
     query: Any = replace(filters or report_module.Filters(), sort="urgency", direction="asc", needs="", status="")
     rules = status_rules(today or clock.today())
-    by_code = data.needs_action_counts(rules, query)
+    # One evaluation of every member's status gives both the counts and the most urgent rows.
+    by_code, rows = data.needs_action(rules, query, limit)
     counts = {key: by_code.get(code, 0) for key, (code, _) in report_module.NEEDS_ACTION.items()}
-    wanted = min(limit, sum(counts.values()))
-    rows = data.rows(rules, query, limit=wanted) if wanted else []
-    rows = [r for r in rows if r.urgency != report_module.NO_ACTION]
     emails = chasing_data.emails(r.member_id for r in rows)
     reminded = chasing_data.last_reminders(r.member_id for r in rows)
     items = [Item(r, _group(r.urgency), emails.get(r.member_id), reminded.get(r.member_id),
