@@ -206,19 +206,33 @@ def _load_scenario(b, path, seen: dict) -> Scenario | None:  # noqa: C901 - over
                     MappingProxyType(nodes), decisions)
 
 
-def _check_graph(report, raw_nodes, edges, start) -> int:  # noqa: C901 - over the cap of 12 before the gate; split it when next changed
+def _check_graph(report, raw_nodes, edges, start) -> int:
     """Reports unreachable nodes and traps; returns the decisions on the longest simple path."""
+    reachable = _reachable_from(start, edges)
+    for node_id in raw_nodes:
+        if node_id not in reachable:
+            report(raw_nodes.line_of(node_id), f"node {node_id!r} cannot be reached from the start")
+    can_finish = _can_reach_an_ending(raw_nodes, edges)
+    for node_id in reachable:
+        if node_id not in can_finish and edges.get(node_id):
+            report(raw_nodes.line_of(node_id), f"node {node_id!r} is in a loop with no way out to "
+                                               f"an ending")
+    return _longest_path_decisions(start, edges)
+
+
+def _reachable_from(start: str, edges) -> set[str]:
     reachable, stack = {start}, [start]
     while stack:
         for nxt, _ in edges.get(stack.pop(), []):
             if nxt not in reachable:
                 reachable.add(nxt)
                 stack.append(nxt)
-    for node_id in raw_nodes:
-        if node_id not in reachable:
-            report(raw_nodes.line_of(node_id), f"node {node_id!r} cannot be reached from the start")
+    return reachable
+
+
+def _can_reach_an_ending(raw_nodes, edges) -> set[str]:
+    """Nodes that can reach an ending, found backwards from the endings."""
     endings = {n for n in raw_nodes if isinstance(raw_nodes[n], dict) and "ending" in raw_nodes[n]}
-    # Nodes that can reach an ending, found backwards from the endings.
     reverse: dict[str, set[str]] = {}
     for src, outs in edges.items():
         for dst, _ in outs:
@@ -229,10 +243,10 @@ def _check_graph(report, raw_nodes, edges, start) -> int:  # noqa: C901 - over t
             if src not in can_finish:
                 can_finish.add(src)
                 stack.append(src)
-    for node_id in reachable:
-        if node_id not in can_finish and edges.get(node_id):
-            report(raw_nodes.line_of(node_id), f"node {node_id!r} is in a loop with no way out to "
-                                               f"an ending")
+    return can_finish
+
+
+def _longest_path_decisions(start: str, edges) -> int:
     longest = 0
 
     def dfs(node: str, on_path: set[str], depth: int) -> None:
