@@ -43,8 +43,12 @@ def _open_attempts(app, first: int, last: int, limit: int = 0) -> list[dict]:
                                             app.config["PASS_MARK_PERCENT"])
             except LookupError:
                 continue  # a quiz with no questions to draw
-            fields = {attempts.field_id(q): [q.options[0].key]
-                      for q in attempts.questions_of(course, attempt)}
+            fields = {}
+            for q in attempts.questions_of(course, attempt):
+                if q.choices:  # matching: one field per statement, each naming a choice
+                    fields.update({f"{attempts.field_id(q)}.{o.key}": [q.choices[0].key] for o in q.options})
+                else:
+                    fields[attempts.field_id(q)] = [q.options[0].key]
             forms.append({"member": n, "attempt_id": attempt.id, "fields": fields})
     db.session.commit()
     return forms
