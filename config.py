@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
@@ -43,10 +44,41 @@ def _database_url() -> str:
     return url
 
 
+def _list(name: str) -> list[str]:
+    return [item.strip().lower() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+# Keys seen in examples and guides: a production key must be long and not one of these.
+KNOWN_WEAK_KEYS = {"changeme", "secret", "password", "dev", "development", "test", "key",
+                   "secret-key", "secret_key", "your-secret-key", "test-secret-key-not-for-production"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def public_address(base_url: str | None) -> dict:
+    """SERVER_NAME, scheme and root from BASE_URL, the address members use to reach the service.
+
+    Emailed links are built from it, never from the request's Host header (security review,
+    HIGH-2), and requests for any other host are refused.
+    """
+    if not base_url:
+        return {}
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(f"BASE_URL must be a web address such as https://training.example.gov.uk, "
+                           f"not {base_url!r}")
+    return {"SERVER_NAME": parts.netloc.lower(), "PREFERRED_URL_SCHEME": parts.scheme,
+            "APPLICATION_ROOT": parts.path.rstrip("/") or "/"}
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The public address, e.g. https://training.example.gov.uk: required in production.
+    BASE_URL = os.environ.get("BASE_URL", "").strip() or None
+    # Other host names this service answers to (an internal name for health checks, say).
+    TRUSTED_HOST_NAMES = _list("TRUSTED_HOSTS")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A failed statement's values (names, notes, hashes) stay out of exceptions and logs (LOW-4).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Demo County Council")
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Corporate parenting training")
     # Who signs the certificates: usually the monitoring officer or head of democratic services.
@@ -61,9 +93,15 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # If Redis stops answering, count in each process and log it, rather than refuse every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute")
 
-    # Mail: SMTP when MAIL_SERVER is set, otherwise the outbox officers can read in demo mode.
+    # Mail: how emails leave the service (app/mail.py TRANSPORTS). "outbox" keeps them for officers
+    # to read, for the demo and tests only; production needs a real transport such as "smtp".
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "").strip().lower() or (
+        "smtp" if os.environ.get("MAIL_SERVER") else "outbox")
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _int("MAIL_PORT", 587)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
@@ -82,7 +120,6 @@ class Config:
     MODERNGOV_KEY_POST_RULES = os.environ.get("MODERNGOV_KEY_POST_RULES") or None
     INVITATION_MAX_AGE = timedelta(days=_int("INVITATION_DAYS", 14))
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
-    UNLOCK_MAX_AGE = timedelta(hours=1)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -90,6 +127,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("IDLE_TIMEOUT_MINUTES", 60))
+    # However active, a session ends this long after signing in (ASVS 3.3.2).
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
     SESSION_REFRESH_EACH_REQUEST = True
     WTF_CSRF_TIME_LIMIT = None  # the session cookie's lifetime bounds the token instead
     DEMO_MODE = _bool("DEMO_MODE", False)
@@ -130,6 +169,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
+    MAIL_TRANSPORT = "outbox"
+    BASE_URL = "http://training.test"
     DEMO_MODE = True
     COUNCIL_NAME = "Test Borough Council"
 
@@ -138,6 +179,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SQLALCHEMY_ENGINE_OPTIONS = {
+        "hide_parameters": True,
         # Per gunicorn worker, which serves one request at a time (sync) or a few (gthread), each
         # on one connection: 2 kept open plus 3 on demand covers 4 threads and a spare, and keeps
         # workers x processes x 5 under PostgreSQL's max_connections (README: "Running it...").
@@ -148,13 +190,33 @@ class ProductionConfig(Config):
         "pool_recycle": 1800,
     }
 
+    # The __Host- prefix: the browser only accepts the cookie over https, for this host, path /.
+    SESSION_COOKIE_NAME = "__Host-session"
+
     @classmethod
     def check(cls) -> None:
+        make_key = "python -c 'import secrets; print(secrets.token_hex(32))'"
         if not cls.SECRET_KEY:
             raise RuntimeError(
                 "SECRET_KEY is not set. In production set SECRET_KEY in the environment to a long "
-                "random value, for example the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
-            )
+                f"random value, for example the output of: {make_key}")
+        if len(cls.SECRET_KEY) < MIN_SECRET_KEY_LENGTH or cls.SECRET_KEY.strip().lower() in KNOWN_WEAK_KEYS \
+                or len(set(cls.SECRET_KEY)) < 10:
+            raise RuntimeError(
+                f"SECRET_KEY is too weak: it must be at least {MIN_SECRET_KEY_LENGTH} random characters. "
+                f"Make one with: {make_key}")
+        if not cls.BASE_URL:
+            raise RuntimeError(
+                "BASE_URL is not set. In production set BASE_URL to the address members use, for "
+                "example https://training.example.gov.uk: emailed links are built from it.")
+        address = public_address(cls.BASE_URL)
+        host = address["SERVER_NAME"].split(":")[0]
+        if address["PREFERRED_URL_SCHEME"] != "https" and host not in ("localhost", "127.0.0.1"):
+            raise RuntimeError("BASE_URL must start with https:// in production.")
+        if cls.MAIL_TRANSPORT == "outbox":
+            raise RuntimeError(
+                "No mail transport is set. In production set MAIL_TRANSPORT (for example smtp, with "
+                "MAIL_SERVER): the outbox would show officers live sign-in links.")
 
 
 CONFIGS = {

@@ -3,18 +3,28 @@
 Every value can be changed from the environment, so one file serves a small council on one
 machine and a host running many processes behind a load balancer.
 """
+import logging
 import multiprocessing
 import os
 import re
+import sys
 
 from gunicorn import glogging
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # nosec B104 - behind a proxy
+if os.environ.get("APP_CONFIG", "development").strip().lower() != "production" \
+        and os.environ.get("HOST", "0.0.0.0") not in ("127.0.0.1", "localhost", "::1"):
+    # Development settings (demo mode, the outbox, cookies without Secure) must not face a network.
+    print("WARNING: APP_CONFIG is not 'production' but the server listens on every network interface. "
+          "Set APP_CONFIG=production (with SECRET_KEY, BASE_URL and a mail transport) for a real service.",
+          file=sys.stderr, flush=True)
 # Requests are short and CPU-bound (pages are rendered from content loaded at start-up), so
 # about one worker per core plus one to cover waits on the database.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads, so that a few slow or idle connections cannot hold every worker: with sync workers
+# three half-sent requests froze a two-worker service (security review, LOW-11).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Heartbeat files on tmpfs: a worker is never killed because a slow disk delayed its heartbeat.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -36,18 +46,57 @@ access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 _TOKEN_IN_PATH = re.compile(r"(/(?:password-reset|invitation|unlock)/)[^/?]+|/[A-Za-z0-9_.\-]{40,}")
 
 
-def redact_path(path: str) -> str:
+def redact_path(path) -> str:
+    # gunicorn's error path (a malformed request) has no parsed path: None must not raise.
+    if not isinstance(path, str):
+        return "-"
     return _TOKEN_IN_PATH.sub(lambda m: (m.group(1) or "/") + "[redacted]", path)
 
 
+class _NoClientAddress(logging.Filter):
+    # gunicorn's "Invalid request from ip=..." warnings carry the client's address (personal data).
+    _IP = re.compile(r"\bip=\S+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "ip=" in str(record.msg):
+            record.msg = self._IP.sub("ip=[redacted]", str(record.msg))
+        if isinstance(record.args, tuple):  # "Error handling request GET /password-reset/<token>"
+            record.args = tuple(redact_path(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
 class RedactingLogger(glogging.Logger):
-    """gunicorn's logger, with tokens taken out of the paths it writes to the access log."""
+    """gunicorn's logger, with tokens taken out of the paths it writes to the access log.
+
+    It must never raise: an exception here escapes gunicorn's error handling and kills the
+    worker (security review, HIGH-1), so every field is guarded and a failure logs a bare line.
+    """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.addFilter(_NoClientAddress())
 
     def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        atoms["U"] = redact_path(atoms["U"])
+        environ = {"REQUEST_METHOD": "-", "RAW_URI": "-", "SERVER_PROTOCOL": "-", **(environ or {})}
+        try:
+            atoms = super().atoms(resp, req, environ, request_time)
+        except Exception:  # noqa: BLE001 - a log line is never worth a worker
+            try:  # without the request's headers, which is what failed when there is no request
+                atoms = super().atoms(resp, [], environ, request_time)
+            except Exception:  # noqa: BLE001
+                atoms = {}
+        atoms = {key: ("-" if value is None else value) for key, value in atoms.items()}
+        for key in ("m", "H", "s", "B", "M"):
+            atoms.setdefault(key, "-")
+        atoms["U"] = redact_path(atoms.get("U"))
         atoms["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"
         return atoms
+
+    def access(self, resp, req, environ, request_time):
+        try:
+            super().access(resp, req, environ, request_time)
+        except Exception:  # noqa: BLE001
+            self.error_log.warning("access log line could not be written")
 
 
 logger_class = RedactingLogger

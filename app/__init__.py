@@ -4,15 +4,54 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Request
+from flask.testing import FlaskClient
+from werkzeug.utils import cached_property
 
-from config import INSTANCE_DIR, config_class
+from app import text
+from config import INSTANCE_DIR, config_class, public_address
 
 STATIC_BUILD = Path(__file__).resolve().parent / "static" / "dist" / "main.css"
 
 
+class CleanRequest(Request):
+    """Form fields and query strings arrive without control characters (app/text.py)."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form is not None and any(not v.isprintable() for v in form.values() if isinstance(v, str)):
+            self.__dict__["form"] = self.parameter_storage_class(text.cleaned(form.items(multi=True)))
+
+    @cached_property
+    def args(self):
+        args = super().args
+        if any(not v.isprintable() for v in args.values()):
+            return self.parameter_storage_class(text.cleaned(args.items(multi=True)))
+        return args
+
+
+class NoDatabaseDetail(logging.Filter):
+    """Database errors in the log without the values PostgreSQL quotes back (LOW-4); SQLAlchemy's
+    own copy of the parameters is switched off with hide_parameters."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = text.scrub_database_detail(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+class ClosingTestClient(FlaskClient):
+    """A test client that closes each response, as a WSGI server does once it has sent it, so
+    work queued for after the response (mail delivery) has run when the test looks."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
+    app.request_class = CleanRequest
     if test_config is None:
         cls = config_class()
         cls.check()
@@ -22,9 +61,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.config.from_object(TestConfig)
         app.config.update(test_config)
+        app.test_client_class = ClosingTestClient
+    # SERVER_NAME and the scheme follow BASE_URL, so links built outside a request agree with it.
+    flask_defaults = {"SERVER_NAME": None, "PREFERRED_URL_SCHEME": "http", "APPLICATION_ROOT": "/"}
+    for key, value in public_address(app.config.get("BASE_URL")).items():
+        if app.config.get(key) == flask_defaults[key]:
+            app.config[key] = value
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, NoDatabaseDetail) for f in handler.filters):
+            handler.addFilter(NoDatabaseDetail())
 
     if not app.config["TESTING"] and not STATIC_BUILD.exists():
         raise RuntimeError(
@@ -39,6 +87,12 @@ def create_app(test_config: dict | None = None) -> Flask:
                                 render_as_batch=True, compare_type=True)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    if not app.config["TESTING"] and not app.config.get("REDIS_URL") and app.config.get("SESSION_COOKIE_SECURE"):
+        # The sign-in and reset limits are in the database and hold across processes; only the
+        # per-minute limits on top are counted in each process without Redis (LOW-1).
+        logging.getLogger(__name__).warning(
+            "REDIS_URL is not set: per-minute request limits are counted in each process "
+            "(the sign-in and reset limits, kept in the database, still hold across all of them)")
 
     # Content is validated before anything is served: a bad file stops start-up, naming it.
     from app.content import init_app as init_content
@@ -53,6 +107,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.template_helpers import init_template_helpers
 
     init_template_helpers(app)
+
+    from app.urls import external_url
+
+    app.jinja_env.globals["external_url"] = external_url
     auth.init_app(app)
     for area in (main, auth, learning, quizzes, scenarios, checklists, certificates, officers):
         app.register_blueprint(area.bp)

@@ -14,7 +14,19 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-REQUIRED_TABLES = {"people"}
+REQUIRED_TABLES = {"people", "outbox_messages", "alembic_version"}
+REQUIRED_PEOPLE_COLUMNS = {"id", "kind", "name", "email", "password_hash", "session_version"}
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+
+
+def known_revisions() -> set[str]:
+    """The migration ids this version of the service knows (migrations/versions/*.py)."""
+    revisions = set()
+    for path in MIGRATIONS.glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("revision = "):
+                revisions.add(line.split("=", 1)[1].strip().strip("'\""))
+    return revisions
 
 
 class BackupProblem(Exception):
@@ -68,20 +80,56 @@ def integrity_problems(path: Path) -> list[str]:
     missing = REQUIRED_TABLES - tables
     if missing:
         problems.append(f"{path} is not a backup of this service (no {', '.join(sorted(missing))} table).")
+    else:
+        problems += _schema_problems(path)
     if foreign:
         problems.append(f"{len(foreign)} row(s) refer to rows that are not there (foreign key check).")
     return problems
 
 
-def _copy(source: Path, target: Path) -> None:
+def _schema_problems(path: Path) -> list[str]:
+    """A foreign SQLite file with a people table was once restored over the live database
+    (security review, LOW-10): the schema must be ours, at a migration this version knows."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        versions = [r[0] for r in connection.execute("SELECT version_num FROM alembic_version")]
+        columns = {r[1] for r in connection.execute("PRAGMA table_info(people)")}
+    finally:
+        connection.close()
+    problems = []
+    if len(versions) != 1 or versions[0] not in known_revisions():
+        problems.append(f"{path} is not at a database version this service knows "
+                        f"({', '.join(versions) or 'none'}); it may be from another application or a newer release.")
+    if not REQUIRED_PEOPLE_COLUMNS <= columns:
+        problems.append(f"{path} is not a backup of this service (its people table has other columns).")
+    return problems
+
+
+def _private(path: Path) -> None:
+    # Backups hold password hashes and personal data: readable by the service's user only.
+    if path.exists():
+        os.chmod(path, 0o600)
+
+
+def _copy(source: Path, target: Path, standalone: bool = False) -> None:
+    if standalone:
+        target.touch(mode=0o600)
     src = sqlite3.connect(source, timeout=30)
     dst = sqlite3.connect(target)
     try:
         # Pages in steps so that the application's writers are not held up for the whole copy.
         src.backup(dst, pages=1024)
+        if standalone:
+            # One self-contained file: no -wal or -shm beside the backup once it is checked.
+            dst.execute("PRAGMA journal_mode=DELETE")
     finally:
         dst.close()
         src.close()
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def create(database_uri: str, target: Path, overwrite: bool = False) -> Path:
@@ -96,14 +144,17 @@ def create(database_uri: str, target: Path, overwrite: bool = False) -> Path:
         raise BackupProblem("The backup must go to a different file from the database itself.")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    _copy(source, partial)
-    problems = integrity_problems(partial)
-    if problems:
-        partial.unlink(missing_ok=True)
-        raise BackupProblem("The backup failed its check: " + "; ".join(problems))
-    # Only a complete, checked copy ever carries the name asked for.
-    os.replace(partial, target)
+    _remove_with_sidecars(partial)
+    try:
+        _copy(source, partial, standalone=True)
+        problems = integrity_problems(partial)
+        if problems:
+            raise BackupProblem("The backup failed its check: " + "; ".join(problems))
+        # Only a complete, checked copy ever carries the name asked for.
+        os.replace(partial, target)
+        _private(target)
+    finally:
+        _remove_with_sidecars(partial)
     return target
 
 

@@ -18,3 +18,8 @@ def today() -> date:
 def now() -> datetime:
     """Naive UTC, as stored in the database."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def timestamp(moment: datetime | None = None) -> int:
+    """Seconds since the epoch for a naive UTC time (now by default)."""
+    return int((moment or now()).replace(tzinfo=timezone.utc).timestamp())

@@ -1,6 +1,8 @@
 """Engine settings that keep SQLite safe with several processes and writers."""
 from __future__ import annotations
 
+import logging
+import os
 import re
 
 from flask import Flask, has_request_context, request
@@ -62,3 +64,14 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _sqlite_engine_setup(engine)
+            _owner_only(engine.url.database)
+
+
+def _owner_only(database: str | None) -> None:
+    # The database holds password hashes and personal data: only the service's user reads it
+    # (security review, LOW-10). SQLite gives its -wal and -shm files the same permissions.
+    if database and database != ":memory:" and os.path.isfile(database):
+        try:
+            os.chmod(database, 0o600)
+        except OSError:  # not ours to change (a read-only mount): say so, carry on
+            logging.getLogger(__name__).warning("could not make the database file private")

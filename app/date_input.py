@@ -41,7 +41,7 @@ def read_date(day: str | None, month: str | None, year: str | None, *, today: da
         words = " and ".join(f"a {p}" for p in missing)
         return DateAnswer(error=f"{what} must include {words}", bad_parts=missing)
     example = today.year + 1 if not_after is None or not_after > today else today.year - 1
-    not_numbers = tuple(p for p in DATE_PARTS if not parts[p].isdigit())
+    not_numbers = tuple(p for p in DATE_PARTS if not parts[p].isdecimal())
     if not_numbers:
         return DateAnswer(error=f"{what} must be a real date, in numbers, like 27 3 {example}",
                           bad_parts=not_numbers)

@@ -152,6 +152,25 @@ class OutboxMessage(Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_by_smtp: Mapped[bool] = mapped_column(default=False)
+    # Whose email it is, whatever their address is now, so that erasure finds every copy.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"),
+                                                  index=True, nullable=True)
+    # The queue: a message is delivered after the response; failures wait for `flask mail send-queued`.
+    delivered_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class Throttle(Model):
+    """Counts of failed or repeated attempts (sign-in, reset emails), shared by every process.
+
+    The key names what is counted, e.g. "sign-in:<ip>:<account hash>", never an address in clear.
+    """
+
+    __tablename__ = "throttles"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(index=True)
 
 
 # --- training records -------------------------------------------------------------------------

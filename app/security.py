@@ -3,14 +3,45 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request, session
+from flask import Flask, abort, current_app, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import user_logged_in
 
+from app import clock
 from app.extensions import db, login_manager
 from app.models import Person
+from app.urls import allowed_hosts
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
        "frame-ancestors 'none'")
+
+
+# Files and the health check: no session, so no new cookie on every image and probe (LOW, info).
+QUIET_ENDPOINTS = {"static", "main.healthz"}
+
+
+class QuietSessionInterface(SecureCookieSessionInterface):
+    def should_set_cookie(self, app, session) -> bool:
+        if has_request_context() and request.endpoint in QUIET_ENDPOINTS:
+            return False
+        return super().should_set_cookie(app, session)
+
+
+def load_person(session_id: str) -> Person | None:
+    person_id, _, version = session_id.partition(":")
+    if not person_id.isdecimal() or not version.isdecimal():
+        return None
+    person = db.session.get(Person, int(person_id))
+    # A changed session_version (password change, sign out everywhere) ends old sessions.
+    if person is None or not person.active or person.session_version != int(version):
+        return None
+    # However active, a session ends SESSION_MAX_HOURS after signing in (LOW-13).
+    signed_in_at = session.get("signed_in_at")
+    max_age = current_app.config["SESSION_MAX_HOURS"] * 3600
+    if not isinstance(signed_in_at, int) or clock.timestamp() - signed_in_at > max_age:
+        return None
+    return person
 
 
 def init_app(app: Flask) -> None:
@@ -22,21 +53,30 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_person(session_id: str) -> Person | None:
-        person_id, _, version = session_id.partition(":")
-        if not person_id.isdigit() or not version.isdigit():
-            return None
-        person = db.session.get(Person, int(person_id))
-        # A changed session_version (password change, sign out everywhere) ends old sessions.
-        if person is None or not person.active or person.session_version != int(version):
-            return None
-        return person
+    login_manager.user_loader(load_person)
+
+    @user_logged_in.connect_via(app)
+    def remember_when_signed_in(sender, user, **extra):
+        # Every way of signing in starts the absolute lifetime (security review, LOW-13).
+        session["signed_in_at"] = clock.timestamp()
+
+    hosts = allowed_hosts(app.config)
+
+    @app.before_request
+    def refuse_foreign_hosts():
+        # Links are built from BASE_URL, and a request naming another host is refused outright.
+        # /healthz answers any host, so a load balancer can probe a process by its address.
+        if hosts and request.path != "/healthz" and (request.host.rsplit(":", 1)[0].strip("[]").lower()
+                                                      not in hosts):
+            abort(400)
 
     @app.before_request
     def keep_session_alive():
         # The idle timeout runs from the last request, not from sign-in.
-        session.permanent = True
+        if request.endpoint not in QUIET_ENDPOINTS:
+            session.permanent = True
+
+    app.session_interface = QuietSessionInterface()
 
     @app.after_request
     def security_headers(response):

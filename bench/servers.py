@@ -36,6 +36,10 @@ def app_environment(database_url: str, instance: Path, **extra: str) -> dict[str
     env.update({
         "APP_CONFIG": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        # Production needs a public address and a mail transport; nothing here sends mail.
+        "BASE_URL": f"http://{LOCAL}",
+        "MAIL_TRANSPORT": "smtp",
+        "MAIL_SERVER": f"{LOCAL}:9",
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": str(instance),
         # Every simulated member comes from 127.0.0.1, so the per-address sign-in limit

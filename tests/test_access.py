@@ -38,8 +38,6 @@ PUBLIC_STATUS = {
     ("auth.password_reset", "POST"): {400},
     ("auth.accept_invitation", "GET"): {400},
     ("auth.accept_invitation", "POST"): {400},
-    ("auth.unlock", "GET"): {400},
-    ("auth.unlock", "POST"): {400},
     # Signing in with a council account is not set up in this matrix's app (tested in test_council_sign_in).
     ("auth.sso_start", "GET"): {404},
     ("auth.sso_callback", "GET"): {404},

@@ -12,7 +12,7 @@ from app.auth import passwords, throttle
 from app.clock import now
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, Person
-from tests.conftest import PASSWORD, REPO, last_email, link_in, make_councillor
+from tests.conftest import PASSWORD, REPO, last_email, link_in
 
 WRONG = "this is not the password"
 EMAIL = "pat.jones@example.gov.uk"
@@ -45,139 +45,87 @@ def fast_hashes(monkeypatch):
     monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("timing only"))
 
 
-# --- account lockout ---------------------------------------------------------------------------
+# --- sign-in throttling: slow the guesser, never lock the member out ----------------------------
 
-def test_ten_wrong_passwords_lock_the_account_and_email_an_unlock_link(fast_hashes, app, client, auth, councillor):
-    for _attempt in range(throttle.MAX_FAILURES - 1):
-        assert auth.sign_in(password=WRONG).status_code == 400
-    assert _person(app, councillor).locked_until is None
+ATTACKER = {"REMOTE_ADDR": "203.0.113.9"}
+
+
+def _sign_in_from(client, environ, email=EMAIL, password=WRONG):
+    return client.post("/sign-in", data={"email": email, "password": password}, environ_base=environ)
+
+
+def test_ten_wrong_passwords_stop_that_address_trying_that_account(fast_hashes, app, client, councillor):
+    for _ in range(throttle.FAILURES_PER_ACCOUNT_AND_ADDRESS):
+        assert _sign_in_from(client, ATTACKER).status_code == 400
+    refused = _sign_in_from(client, ATTACKER, password=PASSWORD)
+    assert refused.status_code == 429 and "Too many attempts" in refused.get_data(as_text=True)
+    # The member, from anywhere else, signs in as usual, and no email went anywhere.
+    assert _sign_in_from(app.test_client(), {"REMOTE_ADDR": "192.0.2.44"}, password=PASSWORD).status_code == 302
     assert _emails_to(app, EMAIL) == 0
-    auth.sign_in(password=WRONG)  # the tenth
-    person = _person(app, councillor)
-    assert person.failed_sign_ins == throttle.MAX_FAILURES
-    assert person.locked_until is not None and person.locked_until > now() + timedelta(minutes=14)
-
-    # Even the right password is now refused, with the same words as a wrong one.
-    locked = auth.sign_in()
-    assert locked.status_code == 400
-    assert client.get("/my-training").status_code == 302
-    assert "Enter a correct email address and password" in locked.get_data(as_text=True)
-    assert "locked" not in locked.get_data(as_text=True).lower()
-
-    # Only the member's mailbox hears about the lock, once.
-    email = last_email(app, EMAIL)
-    assert "locked" in email.subject and "15 minutes" in email.body
-    assert _emails_to(app, EMAIL) == 1
-    link = link_in(email.body)
-    page = client.get(link)
-    assert page.status_code == 200 and "Unlock my account" in page.get_data(as_text=True)
-    assert _person(app, councillor).locked_until is not None  # opening the link is not enough
-    response = client.post(link)
-    assert response.headers["Location"].endswith("/sign-in")
-    assert "Your account is unlocked" in client.get("/sign-in").get_data(as_text=True)
-    assert auth.sign_in().status_code == 302
-
-    # The link worked once.
-    auth.sign_out()
-    again = client.post(link)
-    assert again.status_code == 400 and "already been used" in again.get_data(as_text=True)
     with app.app_context():
-        actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions.count("sign-in-failed") == throttle.MAX_FAILURES + 1
-    assert {"account-locked", "account-unlocked", "sign-in", "sign-out"} <= set(actions)
+        actions = list(db.session.scalars(select(AuditEvent.action)))
+    assert actions.count("sign-in-failed") == throttle.FAILURES_PER_ACCOUNT_AND_ADDRESS
 
 
-def test_a_lock_ends_by_itself_after_15_minutes(fast_hashes, app, auth, councillor):
-    for _ in range(throttle.MAX_FAILURES):
-        auth.sign_in(password=WRONG)
-    assert auth.sign_in().status_code == 400
-    with app.app_context():
-        person = db.session.get(Person, councillor)
-        person.locked_until = now() - timedelta(seconds=1)
-        person.first_failed_at = now() - throttle.WINDOW - timedelta(minutes=1)
-        db.session.commit()
-    assert auth.sign_in().status_code == 302
-    person = _person(app, councillor)
-    assert (person.failed_sign_ins, person.first_failed_at, person.locked_until) == (0, None, None)
+def test_the_address_may_try_again_after_the_window(fast_hashes, app, client, councillor, monkeypatch):
+    from app import clock
+
+    for _ in range(throttle.FAILURES_PER_ACCOUNT_AND_ADDRESS):
+        _sign_in_from(client, ATTACKER)
+    later = now() + throttle.WINDOW + timedelta(seconds=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert _sign_in_from(client, ATTACKER, password=PASSWORD).status_code == 302
 
 
-def test_failures_older_than_the_window_are_forgotten(fast_hashes, app, auth, councillor):
-    for _ in range(throttle.MAX_FAILURES - 1):
-        auth.sign_in(password=WRONG)
-    with app.app_context():
-        db.session.get(Person, councillor).first_failed_at = now() - throttle.WINDOW - timedelta(seconds=5)
-        db.session.commit()
-    auth.sign_in(password=WRONG)
-    person = _person(app, councillor)
-    assert person.failed_sign_ins == 1 and person.locked_until is None
-    assert auth.sign_in().status_code == 302
+def test_a_right_password_resets_the_count_for_that_address(fast_hashes, app, client, councillor):
+    for _ in range(throttle.FAILURES_PER_ACCOUNT_AND_ADDRESS - 1):
+        _sign_in_from(client, ATTACKER)
+    assert _sign_in_from(client, ATTACKER, password=PASSWORD).status_code == 302
+    client.post("/sign-out")
+    for _ in range(throttle.FAILURES_PER_ACCOUNT_AND_ADDRESS - 1):
+        assert _sign_in_from(client, ATTACKER).status_code == 400
 
 
-def test_a_right_password_resets_the_count(fast_hashes, app, auth, councillor):
-    for _ in range(throttle.MAX_FAILURES - 1):
-        auth.sign_in(password=WRONG)
-    auth.sign_in()
-    auth.sign_out()
-    auth.sign_in(password=WRONG)
-    assert _person(app, councillor).failed_sign_ins == 1
+def test_known_and_unknown_accounts_look_the_same_until_and_after_the_limit(fast_hashes, app, client, councillor):
+    wrong = _sign_in_from(client, ATTACKER)
+    unknown = _sign_in_from(client, ATTACKER, email="nobody@example.gov.uk")
+    assert wrong.status_code == unknown.status_code == 400
+    assert _error_text(wrong) == _error_text(unknown)
+    for _ in range(throttle.FAILURES_PER_ACCOUNT_AND_ADDRESS):
+        _sign_in_from(client, ATTACKER)
+        _sign_in_from(client, ATTACKER, email="nobody@example.gov.uk")
+    assert _sign_in_from(client, ATTACKER).status_code == 429
+    assert _sign_in_from(client, ATTACKER, email="nobody@example.gov.uk").status_code == 429
 
 
-def test_a_password_reset_lifts_a_lock(fast_hashes, app, client, auth, councillor):
-    for _ in range(throttle.MAX_FAILURES):
-        auth.sign_in(password=WRONG)
-    client.post("/password-reset", data={"email": EMAIL})
-    link = link_in(last_email(app, EMAIL).body)
-    new = "a fresh passphrase for the spring"
-    client.post(link, data={"password": new, "confirm": new})
-    assert auth.sign_in(password=new).status_code == 302
+def test_the_counter_counts_in_one_statement_and_starts_afresh_after_the_window(app):
+    from app.data import throttles
 
-
-def test_locked_wrong_and_unknown_accounts_look_the_same(fast_hashes, app, client, auth, councillor):
-    make_councillor(app, name="Councillor Locked", email="locked@example.gov.uk")
-    for _ in range(throttle.MAX_FAILURES):
-        auth.sign_in(email="locked@example.gov.uk", password=WRONG)
-    locked = auth.sign_in(email="locked@example.gov.uk")
-    wrong = auth.sign_in(password=WRONG)
-    unknown = auth.sign_in(email="nobody.here@example.gov.uk")
-    assert locked.status_code == wrong.status_code == unknown.status_code == 400
-    assert _error_text(locked) == _error_text(wrong) == _error_text(unknown)
-
-
-def test_record_failure_counts_in_one_statement(fast_hashes, app):
-    """Unit test: the counter, the window and the lock, without a request."""
-    person_id = make_councillor(app)
     start = now()
     with app.app_context():
-        results = []
-        for i in range(throttle.MAX_FAILURES + 2):
-            results.append(throttle.record_failure(person_id, start + timedelta(seconds=i)))
-            db.session.commit()
-        person = db.session.get(Person, person_id)
-        assert results == [False] * (throttle.MAX_FAILURES - 1) + [True, False, False]
-        assert person.failed_sign_ins == throttle.MAX_FAILURES + 2
-        assert person.locked_until == start + timedelta(seconds=throttle.MAX_FAILURES - 1) + throttle.LOCK_FOR
-        assert throttle.is_locked(person, start + timedelta(minutes=14))
-        assert not throttle.is_locked(person, start + timedelta(minutes=16))
-        throttle.clear(person_id)
+        counts = [throttles.hit("test:key", throttle.WINDOW, start + timedelta(seconds=i)) for i in range(5)]
+        assert counts == [1, 2, 3, 4, 5]
+        assert throttles.count("test:key", throttle.WINDOW, start + timedelta(minutes=14)) == 5
+        assert throttles.count("test:key", throttle.WINDOW, start + timedelta(minutes=16)) == 0
+        assert throttles.hit("test:key", throttle.WINDOW, start + timedelta(minutes=16)) == 1
         db.session.commit()
-        db.session.refresh(person)
-        assert (person.failed_sign_ins, person.locked_until) == (0, None)
 
 
 ATTEMPTS = 24
 
 
-def test_concurrent_failures_are_all_counted(fast_hashes, app):
-    """Many workers failing at once: every failure counts and exactly one of them locks."""
-    person_id = make_councillor(app)
+def test_concurrent_failures_are_all_counted(app):
+    """Many workers failing at once: every failure counts."""
+    from app.data import throttles
+
     barrier = threading.Barrier(ATTEMPTS)
-    locked, errors = [], []
+    counts, errors = [], []
 
     def attempt():
         try:
             with app.app_context():
                 barrier.wait()
-                locked.append(throttle.record_failure(person_id, now()))
+                counts.append(throttles.hit("test:concurrent", throttle.WINDOW, now()))
                 db.session.commit()
                 db.session.remove()
         except Exception as exc:  # reported below: a thread's exception would otherwise vanish
@@ -189,13 +137,12 @@ def test_concurrent_failures_are_all_counted(fast_hashes, app):
     for t in threads:
         t.join()
     assert errors == []
-    assert _person(app, person_id).failed_sign_ins == ATTEMPTS
-    assert locked.count(True) == 1
+    assert sorted(counts) == list(range(1, ATTEMPTS + 1))
 
 
 def test_concurrent_wrong_sign_ins_cannot_slip_past_the_count(fast_hashes, app, councillor):
     """The same through the sign-in page: each request hashes for a while between read and write."""
-    clients = 12
+    clients = 14
     barrier = threading.Barrier(clients)
     statuses, errors = [], []
 
@@ -203,7 +150,7 @@ def test_concurrent_wrong_sign_ins_cannot_slip_past_the_count(fast_hashes, app, 
         try:
             client = app.test_client()
             barrier.wait()
-            statuses.append(client.post("/sign-in", data={"email": EMAIL, "password": WRONG}).status_code)
+            statuses.append(_sign_in_from(client, ATTACKER).status_code)
         except Exception as exc:
             errors.append(exc)
 
@@ -212,11 +159,8 @@ def test_concurrent_wrong_sign_ins_cannot_slip_past_the_count(fast_hashes, app, 
         t.start()
     for t in threads:
         t.join()
-    assert errors == [] and statuses == [400] * clients
-    person = _person(app, councillor)
-    assert person.failed_sign_ins == clients
-    assert person.locked_until is not None
-    assert _emails_to(app, EMAIL) == 1
+    assert errors == [] and set(statuses) <= {400, 429}
+    assert _sign_in_from(app.test_client(), ATTACKER, password=PASSWORD).status_code == 429
 
 
 # --- passwords ---------------------------------------------------------------------------------

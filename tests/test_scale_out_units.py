@@ -72,13 +72,17 @@ def test_a_page_that_writes_after_another_writer_does_not_fail(sqlite_app):
         assert db.session.scalar(text("SELECT count(*) FROM outbox_messages")) == 2
 
 
-def test_behind_a_proxy_links_use_the_address_the_member_sees(app, tmp_path):
+def test_behind_a_proxy_links_use_the_public_address_and_other_hosts_are_refused(app, tmp_path):
     proxied = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                           "CONTENT_ROOT": str(REPO), "PROXY_FIX_X_FOR": 1, "PROXY_FIX_X_PROTO": 1,
-                          "PROXY_FIX_X_HOST": 1})
+                          "PROXY_FIX_X_HOST": 1, "BASE_URL": "https://training.council.gov.uk"})
     assert isinstance(proxied.wsgi_app, ProxyFix)
     make_councillor(proxied)
     client = proxied.test_client()
+    forged = client.post("/password-reset", data={"email": "pat.jones@example.gov.uk"},
+                         headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "attacker.example",
+                                  "X-Forwarded-For": "203.0.113.9"})
+    assert forged.status_code == 400
     client.post("/password-reset", data={"email": "pat.jones@example.gov.uk"},
                 headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "training.council.gov.uk",
                          "X-Forwarded-For": "203.0.113.9"})

@@ -1,6 +1,7 @@
 """Protections every request relies on: headers, cookies, CSRF and rate limits."""
 import importlib
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def test_production_adds_hsts_and_secure_cookies(production_app):
     signed_in = client.post("/sign-in", data={"email": "pat.jones@example.gov.uk", "password": PASSWORD})
     assert signed_in.status_code == 302
     cookie = signed_in.headers["Set-Cookie"]
-    assert cookie.startswith("session=")
+    # __Host-: the browser keeps it only for this host over https, so no subdomain can set it.
+    assert cookie.startswith("__Host-session=") and "Domain=" not in cookie and "Path=/" in cookie
     assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
@@ -123,6 +125,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, who
     with client.session_transaction() as session:
         session["_user_id"] = f"{person_id}:1"
         session["_fresh"] = True
+        session["signed_in_at"] = int(time.time())  # the absolute lifetime starts at sign-in
     assert client.get("/my-training").status_code == 200  # signed in
     with app.app_context():
         before = _snapshot()

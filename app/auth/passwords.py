@@ -1,6 +1,7 @@
 """Password rules (NIST 800-63B style: length and a deny-list, no composition rules) and hashing."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -49,7 +50,38 @@ def problems_with(password: str, email: str = "", name: str = "") -> list[str]:
         return ["Your password must not be your name."]
     if len(set(lowered)) < 4:
         return ["Your password repeats too few characters. Choose something harder to guess."]
+    if " ".join(lowered.split()) in KNOWN_PASSPHRASES:
+        return ["That password has been published as an example. Choose a different one."]
+    # zxcvbn finds sequences, keyboard patterns, dates and l33t spellings, and is told the
+    # member's own words and the service's, which are the first a guesser tries (LOW-7).
+    from zxcvbn import zxcvbn
+
+    # zxcvbn takes at most 72 characters; a longer password has strength enough in its length.
+    if zxcvbn(password[:72], user_inputs=_context_words(email, name))["score"] < MIN_SCORE:
+        return ["That password would be easy to guess: it is a common pattern (such as 123456 or "
+                "qwerty), or uses your name, your email address or the council's name. A few "
+                "ordinary words that mean something only to you make a strong one."]
     return []
+
+
+MIN_SCORE = 3  # zxcvbn's "safely unguessable": about 10^8 guesses or more
+# Passphrases printed as examples in well-known places, and the demo's own.
+KNOWN_PASSPHRASES = {"correct horse battery staple", "corporate parent demo"}
+
+
+def _context_words(email: str, name: str) -> list[str]:
+    words = [email, email.split("@")[0], *re.split(r"[\s.@_+-]+", email)]
+    words += [name, name.replace(" ", ""), *name.split()]
+    try:
+        from flask import current_app
+
+        for setting in ("COUNCIL_NAME", "SERVICE_NAME"):
+            value = current_app.config.get(setting) or ""
+            words += [value, value.replace(" ", ""), *value.split()]
+    except RuntimeError:  # no app: the member's own words are enough
+        pass
+    words += ["councillor", "council", "corporate", "parent", "parenting", "training", "children"]
+    return [w.lower() for w in words if len(w) >= 3]
 
 
 def hash_password(password: str) -> str:

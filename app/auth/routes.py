@@ -4,15 +4,15 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 
 from app import audit, clock
 from app.auth import bp, password_policy, passwords, throttle, tokens
 from app.auth.access import public, signed_in
 from app.auth.forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 from app.extensions import db, limiter
-from app.mail import send
+from app.mail import after_response, send
 from app.models import Person
+from app.urls import external_url
 
 
 def home_for(person: Person) -> str:
@@ -23,6 +23,8 @@ def safe_next(target: str | None) -> str | None:
     """Only a path on this site: never another host, so a link cannot send someone elsewhere."""
     if not target:
         return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return None  # CR/LF would make the redirect header itself fail (security review, LOW-5)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
@@ -39,6 +41,12 @@ def _limit_reached(request_limit) -> None:
     current_app.logger.warning("rate limit reached endpoint=%s", request.endpoint)
 
 
+def _too_many_attempts():
+    return render_template("main/error.html", title="Too many attempts", code=429,
+                           body="There have been too many attempts to sign in from here. Wait 15 "
+                                "minutes, then try again, or reset your password."), 429
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"], on_breach=_limit_reached)
 @public
@@ -48,14 +56,17 @@ def sign_in():
     form = SignInForm()
     failed = False
     if form.validate_on_submit():
-        person = Person.by_email(form.email.data)
+        address, email, now = request.remote_addr or "-", form.email.data, clock.now()
+        if throttle.sign_in_refused(address, email, now):
+            db.session.commit()
+            return _too_many_attempts()
+        person = Person.by_email(email)
         person_id, stored_hash = (person.id, person.password_hash) if person else (None, None)
         # End the read transaction before the slow hash check, so it holds no database lock.
         db.session.commit()
         # verify() runs even with no account, so the response time does not reveal one.
         correct = passwords.verify(stored_hash, form.password.data)
-        now = clock.now()
-        if person is not None and correct and person.active and not throttle.is_locked(person, now):
+        if person is not None and correct and person.active:
             if not password_policy.password_allowed(person):
                 # Only someone who knows the password learns this, so it reveals nothing.
                 return render_template("auth/sign_in.html", form=SignInForm(formdata=None), failed=False,
@@ -68,33 +79,28 @@ def sign_in():
             session.permanent = True  # clear() dropped it; the cookie must carry the idle timeout
             login_user(person)
             person.last_signed_in_at = now
-            throttle.clear(person.id)
+            throttle.sign_in_succeeded(address, email)
             audit.record("sign-in", person.id, actor_id=person.id)
             db.session.commit()
+            after_response(lambda: (throttle.forget_old(clock.now()), db.session.commit()))
             return redirect(next_url or home_for(person))
-        if person_id is not None:
-            _sign_in_failed(person_id, now)
-        else:
-            current_app.logger.info("sign-in failed: no such account")
+        # The same counting for a known and an unknown address; only the audit entry differs,
+        # and it is written after the response, so the time taken does not tell them apart.
+        throttle.sign_in_failed(address, email, now)
+        db.session.commit()
+        after_response(lambda: _sign_in_failed(person_id))
         failed = True
         # Beside the email field too, as the error summary's link points there.
         form.email.errors = [*form.email.errors, "Enter a correct email address and password"]
-    # A locked account, a wrong password and an unknown address all get this same answer.
+    # A wrong password and an unknown address get this same answer.
     return render_template("auth/sign_in.html", form=form, failed=failed), (400 if failed or form.errors else 200)
 
 
-def _sign_in_failed(person_id: int, now) -> None:
-    locked_now = throttle.record_failure(person_id, now)
+def _sign_in_failed(person_id: int | None) -> None:
+    if person_id is None:
+        current_app.logger.info("sign-in failed: no such account")
+        return
     audit.record("sign-in-failed", person_id, actor_id=None)
-    if locked_now:
-        person = db.session.get(Person, person_id)
-        db.session.refresh(person)  # the token fingerprints the lock just written
-        link = url_for("auth.unlock", token=tokens.make_token(person, tokens.UNLOCK), _external=True)
-        send(person.email, f"Your account on {current_app.config['SERVICE_NAME']} is locked",
-             render_template("auth/email/account_locked.txt", person=person, link=link,
-                             minutes=int(throttle.LOCK_FOR.total_seconds() // 60),
-                             attempts=throttle.MAX_FAILURES))
-        audit.record("account-locked", person_id, actor_id=None)
     db.session.commit()
 
 
@@ -112,44 +118,42 @@ def sign_out():
     return redirect(url_for("auth.sign_in"))
 
 
-@bp.route("/unlock/<token>", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"], on_breach=_limit_reached)
-@public
-def unlock(token: str):
-    try:
-        person = tokens.read_token(token, tokens.UNLOCK, current_app.config["UNLOCK_MAX_AGE"])
-    except tokens.TokenProblem as exc:
-        return render_template("auth/link_problem.html", problem=str(exc)), 400
-    form = FlaskForm()
-    # A GET only shows the button: mail scanners that open links must not use up the link.
-    if form.validate_on_submit():
-        throttle.clear(person.id)
-        audit.record("account-unlocked", person.id, actor_id=person.id)
-        db.session.commit()
-        flash("Your account is unlocked. Sign in with your email address and password.", "success")
-        return redirect(url_for("auth.sign_in"))
-    return render_template("auth/unlock.html", form=form), (400 if form.errors else 200)
-
-
 @bp.route("/password-reset", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"], on_breach=_limit_reached)
 @public
 def password_reset_request():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        person = Person.by_email(form.email.data)
-        if person is not None and person.active:
-            link = url_for("auth.password_reset", token=tokens.make_token(person, tokens.PASSWORD_RESET),
-                           _external=True)
-            send(person.email, f"Reset your password for {current_app.config['SERVICE_NAME']}",
-                 render_template("auth/email/password_reset.txt", person=person, link=link))
-            audit.record("password-reset-requested", person.id, actor_id=None)
+        if throttle.reset_requests_refused(request.remote_addr or "-", clock.now()):
             db.session.commit()
-        else:
-            current_app.logger.info("password reset asked for: no such active account")
+            return render_template("main/error.html", title="Too many attempts", code=429,
+                                   body="There have been too many requests from here. Wait an hour, "
+                                        "then try again."), 429
+        db.session.commit()
+        email = form.email.data
+        # Looked up, and the email written and sent, after the response: the page comes back in
+        # the same time whether or not there is an account (security review, MEDIUM-2).
+        after_response(lambda: _send_password_reset(email))
         # The same answer whether or not there is an account, so nobody can test addresses.
         return render_template("auth/password_reset_sent.html", email=form.email.data)
     return render_template("auth/password_reset_request.html", form=form), (400 if form.errors else 200)
+
+
+def _send_password_reset(email: str) -> None:
+    person = Person.by_email(email)
+    if person is None or not person.active:
+        current_app.logger.info("password reset asked for: no such active account")
+        return
+    if not throttle.reset_email_allowed(person.id, clock.now()):
+        # Enough reset emails for now: nobody can flood a member's mailbox (LOW-2).
+        current_app.logger.warning("password reset email limit reached person_id=%s", person.id)
+        db.session.commit()
+        return
+    link = external_url("auth.password_reset", token=tokens.make_token(person, tokens.PASSWORD_RESET))
+    send(person.email, f"Reset your password for {current_app.config['SERVICE_NAME']}",
+         render_template("auth/email/password_reset.txt", person=person, link=link), person_id=person.id)
+    audit.record("password-reset-requested", person.id, actor_id=None)
+    db.session.commit()
 
 
 def _set_password(token: str, purpose: str, max_age, template: str):
@@ -168,8 +172,7 @@ def _set_password(token: str, purpose: str, max_age, template: str):
         if valid and not problems:
             person.password_hash = passwords.hash_password(form.password.data)
             person.session_version += 1  # every other session ends with the old password
-            # Proving control of the mailbox is enough to lift a lock as well.
-            throttle.clear(person.id)
+            throttle.password_changed(person.email)
             audit.record("password-set", person.id, actor_id=person.id, via=purpose)
             db.session.commit()
             flash("Your password has been set. Sign in with your email address and new password.", "success")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_user
 
 from app import audit, clock
@@ -20,6 +20,7 @@ from app.auth import bp
 from app.auth.access import public
 from app.auth.forms import SignInForm
 from app.auth.routes import home_for, safe_next
+from app.urls import external_url
 from app.data import sign_in as store
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ def sso_start():
     session[NEXT_KEY] = safe_next(request.args.get("next"))
     client = current_app.extensions["council_sign_in"].create_client(CLIENT)
     try:
-        return client.authorize_redirect(url_for("auth.sso_callback", _external=True))
+        return client.authorize_redirect(external_url("auth.sso_callback"))
     except (OAuthError, OSError, ValueError) as exc:
         log.error("council sign-in unavailable: %s", type(exc).__name__)
         return _refused("Signing in with your council account is not working at the moment. Use your "

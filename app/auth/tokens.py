@@ -1,8 +1,9 @@
-"""Signed, expiring, single-use links for invitations, password resets and unlocking an account.
+"""Signed, expiring, single-use links for invitations and password resets.
 
-A link carries the person's id and a fingerprint of their current password hash (and, to unlock,
-of the lock itself): once the password is set or the account unlocked, the fingerprint no longer
-matches and the link stops working.
+A link carries the person's id and a fingerprint of their password hash, email address and
+session version: once the password is set, the link stops working. So does a link sent to an
+address an officer has since corrected (security review, LOW-3 and MEDIUM-1), and one sent before
+the member was deactivated (deactivation moves the session version on).
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from app.models import Person
 
 INVITATION = "invitation"
 PASSWORD_RESET = "password-reset"
-UNLOCK = "unlock"
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -25,10 +25,7 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def _fingerprint(person: Person, purpose: str) -> str:
-    state = person.password_hash or "none"
-    if purpose == UNLOCK:
-        # Unlocking clears locked_until, so the link works once; a later lock needs a new link.
-        state += "|" + (person.locked_until.isoformat() if person.locked_until else "unlocked")
+    state = f"{person.password_hash or 'none'}|{person.email}|{person.session_version}"
     return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 

@@ -7,6 +7,7 @@ from flask import current_app, make_response, url_for
 
 from app.certificates import pdf
 from app.content import current_course
+from app.urls import external_url
 from app.vocabulary import CertificateHow
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def pdf_response(certificate: Certificate):
         pathway=pathway_name(certificate.pathway_id, certificate.level),
         completed_on=certificate.completed_on, refresher_due=certificate.refresher_due,
         score_percent=certificate.score_percent, code=certificate.code,
-        verify_url=url_for("certificates.verify", code=certificate.code, _external=True),
+        verify_url=external_url("certificates.verify", code=certificate.code),
         face_to_face=certificate.how == CertificateHow.FACE_TO_FACE,
         covered=covered(certificate.pathway_id, certificate.level, certificate.score_percent,
                         certificate.how == CertificateHow.FACE_TO_FACE),

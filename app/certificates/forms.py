@@ -81,7 +81,7 @@ class ElectionForm(DateForm):
         DataRequired("Enter the induction period in months, like 3")])
 
     def validate_induction_months(self, field):
-        if not field.data.isdigit() or not 1 <= int(field.data) <= 24:
+        if not field.data.isdecimal() or not 1 <= int(field.data) <= 24:
             raise ValidationError("The induction period must be a whole number of months from 1 to 24")
 
     apply_to_all = BooleanField("Set this as the election date of every current councillor")

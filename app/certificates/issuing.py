@@ -22,6 +22,7 @@ from app.data import certificates as certificates_data
 from app.data import elections as elections_data
 from app.extensions import db
 from app.models import Certificate, Councillor, Election, Person, utcnow
+from app.urls import external_url
 from app.vocabulary import CertificateHow
 
 
@@ -171,7 +172,7 @@ def issue_if_complete(person: Councillor, today: date | None = None,
 
 
 def _email_certificate(person: Councillor, certificate: Certificate) -> None:
-    from flask import render_template, url_for
+    from flask import render_template
 
     from app import mail
 
@@ -180,10 +181,10 @@ def _email_certificate(person: Councillor, certificate: Certificate) -> None:
         "certificates/email/issued.txt", name=person.name, certificate=certificate,
         pathway=f"{pathway.title} (level {certificate.level})" if pathway else certificate.pathway_id,
         code=codes.display(certificate.code),
-        link=url_for("certificates.issued", certificate_id=certificate.id, _external=True),
-        verify=url_for("certificates.verify", code=certificate.code, _external=True),
+        link=external_url("certificates.issued", certificate_id=certificate.id),
+        verify=external_url("certificates.verify", code=certificate.code),
         council=current_app.config["COUNCIL_NAME"])
-    mail.send(person.email, "Your corporate parenting training certificate", body)
+    mail.send(person.email, "Your corporate parenting training certificate", body, person_id=person.id)
     db.session.commit()
 
 

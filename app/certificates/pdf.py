@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import segno
@@ -13,8 +13,13 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from app import pdf_fonts
 from app.certificates.codes import display
 from app.certificates.dates import long_date
+
+# Unicode TrueType fonts (security review, MEDIUM-4): Helvetica printed ŵ, Ł, ễ and Arabic as boxes.
+REGULAR = pdf_fonts.fonts().body
+BOLD = pdf_fonts.fonts().heading
 
 BLUE = HexColor("#1d70b8")
 BLACK = HexColor("#0b0c0c")
@@ -96,6 +101,11 @@ def _centred_lines(canvas: Canvas, lines: list[str], font: str, size: float, x: 
 
 
 def render(cert: CertificateText) -> bytes:
+    # Names shaped (Arabic) and in drawing order, with any character the font lacks replaced.
+    drawable = pdf_fonts.in_main_font
+    cert = replace(cert, council=drawable(cert.council), member=drawable(cert.member),
+                   pathway=drawable(cert.pathway), signatory_name=drawable(cert.signatory_name),
+                   signatory_role=drawable(cert.signatory_role))
     buffer = io.BytesIO()
     width, height = A4
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
@@ -115,41 +125,41 @@ def render(cert: CertificateText) -> bytes:
 
     y = height - 32 * mm
     canvas.setFillColor(BLUE)
-    size, lines = fit_lines(cert.council, "Helvetica-Bold", 20, text_width, max_lines=2)
-    y = _centred_lines(canvas, lines, "Helvetica-Bold", size, middle, y, size * 1.2)
+    size, lines = fit_lines(cert.council, BOLD, 20, text_width, max_lines=2)
+    y = _centred_lines(canvas, lines, BOLD, size, middle, y, size * 1.2)
 
     y -= 10 * mm
     canvas.setFillColor(BLACK)
-    y = _centred_lines(canvas, ["Certificate of completion"], "Helvetica-Bold", 34, middle, y, 34)
-    canvas.setFont("Helvetica", 14)
+    y = _centred_lines(canvas, ["Certificate of completion"], BOLD, 34, middle, y, 34)
+    canvas.setFont(REGULAR, 14)
     canvas.setFillColor(GREY)
     canvas.drawCentredString(middle, y, "Corporate parenting training for councillors")
 
     y -= 18 * mm
     canvas.setFillColor(BLACK)
-    canvas.setFont("Helvetica", 15)
+    canvas.setFont(REGULAR, 15)
     canvas.drawCentredString(middle, y, "This certifies that")
     y -= 14 * mm
-    size, lines = fit_lines(cert.member, "Helvetica-Bold", 28, text_width, max_lines=2, smallest=14)
-    y = _centred_lines(canvas, lines, "Helvetica-Bold", size, middle, y, size * 1.15)
+    size, lines = fit_lines(cert.member, BOLD, 28, text_width, max_lines=2, smallest=14)
+    y = _centred_lines(canvas, lines, BOLD, size, middle, y, size * 1.15)
     y -= 4 * mm
-    canvas.setFont("Helvetica", 15)
+    canvas.setFont(REGULAR, 15)
     canvas.drawCentredString(middle, y, "has completed corporate parenting training:" if not cert.face_to_face
                              else "has completed, at a face-to-face training session,")
     y -= 11 * mm
     canvas.setFillColor(BLUE)
-    size, lines = fit_lines(cert.pathway, "Helvetica-Bold", 22, text_width, max_lines=2)
-    y = _centred_lines(canvas, lines, "Helvetica-Bold", size, middle, y, size * 1.2)
+    size, lines = fit_lines(cert.pathway, BOLD, 22, text_width, max_lines=2)
+    y = _centred_lines(canvas, lines, BOLD, size, middle, y, size * 1.2)
 
     if cert.covered:
         y -= 4 * mm
         canvas.setFillColor(BLACK)
-        canvas.setFont("Helvetica-Bold", 12)
+        canvas.setFont(BOLD, 12)
         canvas.drawCentredString(middle, y, "What the training covered")
         y -= 6 * mm
         canvas.setFillColor(GREY)
         for item in cert.covered:
-            y = _centred_lines(canvas, wrap(item, "Helvetica", 10.5, text_width - 10 * mm), "Helvetica", 10.5,
+            y = _centred_lines(canvas, wrap(item, REGULAR, 10.5, text_width - 10 * mm), REGULAR, 10.5,
                                middle, y, 13)
             y -= 1.5 * mm
 
@@ -160,10 +170,10 @@ def render(cert: CertificateText) -> bytes:
         rows.append(("Assessment score", f"{cert.score_percent}%"))
     rows.append(("Verification code", display(cert.code)))
     for label, value in rows:
-        canvas.setFont("Helvetica", 12)
+        canvas.setFont(REGULAR, 12)
         canvas.setFillColor(GREY)
         canvas.drawRightString(middle - 4 * mm, y, label)
-        canvas.setFont("Helvetica-Bold", 12)
+        canvas.setFont(BOLD, 12)
         canvas.setFillColor(BLACK)
         canvas.drawString(middle + 4 * mm, y, value)
         y -= 7.5 * mm
@@ -175,8 +185,8 @@ def render(cert: CertificateText) -> bytes:
     canvas.setLineWidth(0.75)
     canvas.line(left, sign_y + 8 * mm, left + 75 * mm, sign_y + 8 * mm)
     canvas.setFillColor(BLACK)
-    block = [(cert.signatory_name, "Helvetica-Bold"), (cert.signatory_role, "Helvetica"),
-             (cert.council, "Helvetica")]
+    block = [(cert.signatory_name, BOLD), (cert.signatory_role, REGULAR),
+             (cert.council, REGULAR)]
     line_y = sign_y + 3 * mm
     for text, font in block:
         if not text:
@@ -190,14 +200,14 @@ def render(cert: CertificateText) -> bytes:
     qr_x = width - margin - 4 * mm - qr_size
     qr_y = 28 * mm
     _qr(canvas, cert.verify_url, qr_x, qr_y, qr_size)
-    canvas.setFont("Helvetica", 9)
+    canvas.setFont(REGULAR, 9)
     canvas.setFillColor(GREY)
     canvas.drawCentredString(qr_x + qr_size / 2, qr_y - 4 * mm, "Check this certificate is genuine at")
     canvas.setFillColor(BLUE)
-    size = _fit(canvas, cert.verify_url, "Helvetica", 9, width - 2 * margin)
-    url_width = canvas.stringWidth(cert.verify_url, "Helvetica", size)
+    size = _fit(canvas, cert.verify_url, REGULAR, 9, width - 2 * margin)
+    url_width = canvas.stringWidth(cert.verify_url, REGULAR, size)
     url_x = min(qr_x + qr_size / 2 + url_width / 2, width - margin) - url_width
-    canvas.setFont("Helvetica", size)
+    canvas.setFont(REGULAR, size)
     canvas.drawString(url_x, qr_y - 8.5 * mm, cert.verify_url)
     canvas.linkURL(cert.verify_url, (url_x, qr_y - 10 * mm, url_x + url_width, qr_y - 5.5 * mm), relative=0)
     canvas.showPage()

@@ -3,6 +3,8 @@
 The officers' certificate and election pages are in app/officers/certificate_routes.py."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -15,6 +17,7 @@ from app.certificates.forms import ConfirmForm, IssueForm, VerifyForm
 from app.data import certificates as certificates_data
 from app.content import current_course
 from app.extensions import limiter
+from app.urls import external_url
 
 VERIFY_LIMIT = "30 per minute"
 
@@ -85,11 +88,11 @@ def calendar():
         j.record.required_pathway == current_course().pathways.refresher.id
     what = "refresher" if refresher else pathway_name(j.record.required_pathway).lower()
     body = due_date_calendar(
-        due, uid=f"training-due-{current_user.id}-{due:%Y%m%d}@{request.host.split(':')[0]}",
+        due, uid=f"training-due-{current_user.id}-{due:%Y%m%d}@{urlsplit(external_url('main.index')).hostname}",
         summary=f"Corporate parenting {what} due",
         description=f"Finish your corporate parenting {what} by {long_date(due)}. "
                     f"See what is left to do on My training.",
-        url=url_for("learning.my_training", _external=True), stamp=clock.now())
+        url=external_url("learning.my_training"), stamp=clock.now())
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="corporate-parenting-training-due.ics"'
@@ -138,6 +141,17 @@ def verify(code: str):
     if certificate is None:
         return render_template("certificates/verify_not_found.html",
                                code=codes.display(normalised) if codes.looks_like_code(normalised) else code[:40]), 404
+    if certificate.person.erased_at is not None:
+        # Nothing to show about a person who asked for their data to be erased, not even that
+        # they once held a certificate under a placeholder name.
+        return render_template("main/error.html", title="This certificate can no longer be checked", code=410,
+                               body="The holder's details have been removed at their request."), 410
     return render_template("certificates/verify.html", certificate=certificate,
-                           status=issuing.certificate_status(certificate),
+                           status=public_status(issuing.certificate_status(certificate)),
                            pathway=pathway_name(certificate.pathway_id, certificate.level))
+
+
+def public_status(status: str) -> str:
+    """What anyone with the code may learn: whether the certificate is current, expired or revoked,
+    not how the member stands with their training (due soon, overdue)."""
+    return {"revoked": "revoked", "overdue": "expired"}.get(status, "current")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 from io import BytesIO
 
 from reportlab.lib import colors
@@ -13,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app import formatting
+from app import pdf_fonts
 from app.checklists.plan import ActionPlan
 from app.checklists.progress import PRIORITIES
 
@@ -28,15 +28,16 @@ long_date = formatting.long_date
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()["Normal"]
-    body = ParagraphStyle("body", parent=base, fontName="Helvetica", fontSize=10.5, leading=14,
+    regular, bold = pdf_fonts.fonts().body, pdf_fonts.fonts().heading
+    body = ParagraphStyle("body", parent=base, fontName=regular, fontSize=10.5, leading=14,
                           textColor=BLACK, alignment=TA_LEFT)
     return {
-        "council": ParagraphStyle("council", parent=body, fontName="Helvetica-Bold", fontSize=12),
-        "title": ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=22,
+        "council": ParagraphStyle("council", parent=body, fontName=bold, fontSize=12),
+        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=22,
                                 leading=27, spaceBefore=4, spaceAfter=8),
         "body": body,
         "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=12.5),
-        "head": ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", fontSize=9.5,
+        "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=9.5,
                                leading=12.5),
         "from": ParagraphStyle("from", parent=body, fontSize=8.5, leading=11, textColor=GREY,
                                spaceBefore=3),
@@ -44,8 +45,9 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    # Member text is plain: escape it, and keep their line breaks.
-    return Paragraph(escape(text, quote=False).replace("\n", "<br/>"), style)
+    # Member text is plain: escaped (by markup), in fonts that have its characters, line breaks kept.
+    bold = style.fontName == pdf_fonts.fonts().heading
+    return Paragraph("<br/>".join(pdf_fonts.markup(line, bold) for line in text.split("\n")), style)
 
 
 def draw_action_plan(plan: ActionPlan, *, council_name: str, member_name: str,
@@ -97,9 +99,9 @@ def draw_action_plan(plan: ActionPlan, *, council_name: str, member_name: str,
 
     def footer(canvas, document):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8.5)
         canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, MARGIN, f"{TITLE} for {member_name}, {council_name}")
+        pdf_fonts.draw(canvas, MARGIN, MARGIN, f"{TITLE} for {member_name}, {council_name}", 8.5)
+        canvas.setFont(pdf_fonts.fonts().body, 8.5)
         canvas.drawRightString(A4[0] - MARGIN, MARGIN, f"Page {document.page}")
         canvas.restoreState()
 

@@ -124,7 +124,7 @@ def _where(req: Requirement, course, checklists, quizzes: attempts.Summary,
     if kind == "module":
         module = course.module(value)
         return (module.title, url_for("learning.module", module_id=value)) if module else None
-    if kind == "checklist" and value.isdigit():
+    if kind == "checklist" and value.isdecimal():
         found = checklist_progress.checklist(int(value))
         title = f"Level {value} checklist" + (f": {found.title}" if found else "")
         return title, _next_unanswered_checklist_url(int(value), checklists)

@@ -1,7 +1,10 @@
-from flask import render_template
+import logging
+
+from flask import g, render_template
+from markupsafe import escape
 from flask_wtf.csrf import CSRFError
 
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.main import bp
 
 MESSAGES = {
@@ -39,5 +42,18 @@ def client_error(error):
 
 @bp.app_errorhandler(500)
 def server_error(error):
-    db.session.rollback()
-    return _page(500)
+    # Often the database is the problem: this page must not need it (security review, HIGH-1).
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the page matters more
+        logging.getLogger(__name__).warning("rollback failed while showing the error page")
+    # Drawn as for a visitor: loading (or refreshing, after the rollback) the signed-in person
+    # would need the database again.
+    g._login_user = login_manager.anonymous_user()
+    try:
+        return _page(500)
+    except Exception:  # noqa: BLE001 - a plain page rather than an error escaping to gunicorn
+        logging.getLogger(__name__).exception("the error page could not be drawn")
+        title, body = MESSAGES[500]
+        return (f"<!DOCTYPE html><html lang=\"en-GB\"><title>{escape(title)}</title>"
+                f"<h1>{escape(title)}</h1><p>{escape(body)}</p></html>"), 500

@@ -78,12 +78,12 @@ def parse_filters(args) -> tuple[AuditFilters, list[tuple[str, str]]]:
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         errors.append(("filter-to", "To must be the same as or after From"))
     if raw["person_id"]:
-        if raw["person_id"].isdigit():
+        if raw["person_id"].isdecimal():
             filters.person_id = int(raw["person_id"])
         else:
             errors.append(("filter-person", "The person link is not valid"))
     page = args.get("page", "1")
-    filters.page = int(page) if str(page).isdigit() and int(page) > 0 else 1
+    filters.page = int(page) if str(page).isdecimal() and int(page) > 0 else 1
     return filters, errors
 
 

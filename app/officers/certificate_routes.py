@@ -36,7 +36,7 @@ def record_certificate():
     pathways = current_course().pathways.pathways
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
-        member = members_data.get_councillor(int(form.member.data)) if form.member.data.isdigit() else None
+        member = members_data.get_councillor(int(form.member.data)) if form.member.data.isdecimal() else None
         try:
             certificate, created = issuing.record_face_to_face(
                 member.email if member else "", form.pathway.data, form.date_value, current_user.id)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 
 from app import audit, clock
 from app.data import chasing as data
 from app.mail import send
 from app.data.chasing import utcnow
+from app.urls import external_url
 from app.officers import report as report_module
 
 # The statuses an officer chases, worst first.
@@ -43,7 +44,7 @@ class Draft:
 
 def _link() -> str | None:
     try:
-        return url_for("learning.my_training", _external=True)
+        return external_url("learning.my_training")
     except RuntimeError:
         return None
 
@@ -97,7 +98,7 @@ def send_all(drafts: list[Draft], actor_id: int | None, bulk: bool) -> int:
     stamp = utcnow().strftime("%Y-%m-%dT%H:%M:%S.%f")
     try:
         for d in drafts:
-            send(d.email, d.subject, d.body)
+            send(d.email, d.subject, d.body, person_id=d.member_id)
             data.record_reminder_sent(d.member_id, f"officer:{stamp}")
             audit.record("reminder.sent", d.member_id, actor_id=actor_id, kind=d.status, bulk=bulk)
         data.commit()

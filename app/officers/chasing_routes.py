@@ -12,7 +12,7 @@ from app.officers import report as report_module
 
 def _back(args) -> str:
     member = args.get("member", "")
-    if member.isdigit():
+    if member.isdecimal():
         return url_for("officers.member", member_id=int(member))
     filters, _ = report_module.parse_filters(args)
     return url_for("officers.report", **filters.query_args())
@@ -24,7 +24,7 @@ def reminders_check():
     """The check page: one member (?member=ID) or the overdue members of a report filter."""
     member = request.args.get("member", "")
     if member:
-        if not member.isdigit():
+        if not member.isdecimal():
             abort(404)
         found = chasing.for_member(int(member))
         drafts = [found] if found else []
@@ -44,7 +44,7 @@ def reminders_send():
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    wanted = {int(v) for v in request.form.getlist("member_id") if v.isdigit()}
+    wanted = {int(v) for v in request.form.getlist("member_id") if v.isdecimal()}
     back = request.form.get("back", "")
     if not back.startswith("/officers/"):
         back = url_for("officers.report")

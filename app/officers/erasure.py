@@ -6,12 +6,12 @@ what they wrote in their own words, goes.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from app import audit
+from app.data import mail as mail_data
 from app.extensions import db
-from app.models import (Certificate, ChecklistAnswer, Councillor, OutboxMessage, ScenarioRun,
-                        utcnow)
+from app.models import Certificate, ChecklistAnswer, Councillor, ScenarioRun, utcnow
 
 ERASED_DOMAIN = "erased.invalid"  # .invalid can never be a real address (RFC 2606)
 
@@ -52,8 +52,8 @@ def erase(member: Councillor, actor_id: int | None = None) -> bool:
     db.session.execute(update(Certificate).where(Certificate.person_id == member_id,
                                                  Certificate.revoked_reason.is_not(None))
                        .values(revoked_reason="Reason removed when the member's data was erased"))
-    # Emails to them carry their name and links.
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == old_email))
+    # Emails to them carry their name and links: every one, whichever address it went to (MEDIUM-3).
+    mail_data.delete_for_person(member_id, {old_email})
     audit.record("member.erased", member_id, actor_id=actor_id)
     db.session.commit()
     db.session.expire(member)
@@ -79,4 +79,6 @@ def personal_data_left(member_id: int) -> list[str]:
             (ChecklistAnswer.note.is_not(None)) | (ChecklistAnswer.action.is_not(None))
             | (ChecklistAnswer.who_can_help.is_not(None)))):
         left.append("checklist notes")
+    if mail_data.any_for_person(member_id, set()):
+        left.append("emails")
     return left

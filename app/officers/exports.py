@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 from flask import current_app
 
+from app import pdf_fonts
 from app.formatting import long_date
 from app.officers import charts
 from app.officers.report import STATUS_VALUES, Report, Row
@@ -90,6 +91,7 @@ WIDTHS = (10, 30, 22, 22, 34, 18, 10, 14, 14, 14, 14, 12, 10)
 def to_xlsx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -132,7 +134,10 @@ def to_xlsx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     # Plain values are several times faster to write than cell objects, so only the cells that
     # need a format (dates) or protection (text openpyxl would take as a formula) get one; an
     # empty cell is not written at all.
-    for values in _values(rows):
+    # Characters Excel cannot hold (a control character pasted from Word) are left out, so one
+    # member's details cannot break the export for the whole council (security review, MEDIUM-5).
+    for raw in _values(rows):
+        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in raw]
         sheet.append([dated(n, v) if isinstance(v, date)
                       else (text(v) if v.startswith("=") else v) if isinstance(v, str) and v
                       else None if v == "" else v for n, v in enumerate(values)])
@@ -146,7 +151,8 @@ def to_xlsx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     date_cell = WriteOnlyCell(summary, report.today)
     date_cell.number_format = "d mmmm yyyy"
     summary.append(["As at", date_cell])
-    summary.append(["Filters", "; ".join(report.filters.describe()) or "None: every active member"])
+    summary.append(["Filters", ILLEGAL_CHARACTERS_RE.sub("", "; ".join(report.filters.describe()))
+                    or "None: every active member"])
     summary.append([])
     summary.append(header(["Status", "Members"]))
     for status in STATUS_VALUES:
@@ -198,19 +204,25 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
                             title=f"Corporate parenting training: completion report, {council}",
                             author=council, subject="Councillors' corporate parenting training")
     styles = getSampleStyleSheet()
+    regular, bold = pdf_fonts.fonts().body, pdf_fonts.fonts().heading
+    for style in styles.byName.values():
+        # Unicode TrueType fonts, so names in any script print (security review, MEDIUM-4).
+        if hasattr(style, "fontName"):
+            style.fontName = bold if "Bold" in style.fontName or style.name.startswith(("Heading", "Title")) \
+                else regular
     width = page_size[0] - 2 * margin
     story = [
-        Paragraph(escape(council), styles["Title"]),
+        Paragraph(pdf_fonts.markup(council, bold=True), styles["Title"]),
         Paragraph("Corporate parenting training: completion report", styles["Heading1"]),
         Paragraph(f"As at {long_date(report.today)}. "
                   f"{report.matched} of {report.total_active} active members"
-                  + (f" ({escape('; '.join(report.filters.describe()))})." if report.filters.describe()
+                  + (f" ({pdf_fonts.markup('; '.join(report.filters.describe()))})." if report.filters.describe()
                      else "."), styles["Normal"]),
         Spacer(1, 4 * mm),
     ]
     header_style = TableStyle([
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
+        ("FONT", (0, 0), (-1, 0), bold, 9),
+        ("FONT", (0, 1), (-1, -1), regular, 9),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -227,7 +239,8 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
                                charts.to_drawing(charts.completions_over_time(report.by_month),
                                                  min(width, 200 * mm))]))
     story.append(Paragraph("Members", styles["Heading2"]))
-    cells = ((_fit(r.name, 44), _fit(r.ward or "", 28), _fit(r.party or "", 24), f"Level {r.required_level}",
+    drawable = pdf_fonts.in_main_font
+    cells = ((drawable(_fit(r.name, 44)), drawable(_fit(r.ward or "", 28)), drawable(_fit(r.party or "", 24)), f"Level {r.required_level}",
               r.status.capitalize(), _day(r.last_completed), _day(r.deadline),
               "" if r.best_score is None else f"{r.best_score}%", str(r.dilemmas_done)) for r in rows)
     # "Due by" is the induction deadline or the refresher date, so a member who never finished
@@ -238,9 +251,9 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
 
     def footer(canvas, document):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(margin, 8 * mm, f"{council}: corporate parenting training, "
-                                          f"{long_date(report.today)}")
+        pdf_fonts.draw(canvas, margin, 8 * mm, f"{council}: corporate parenting training, "
+                                               f"{long_date(report.today)}", 8)
+        canvas.setFont(regular, 8)
         canvas.drawRightString(page_size[0] - margin, 8 * mm, f"Page {document.page}")
         canvas.restoreState()
 
@@ -293,7 +306,7 @@ def _member_table_class():
             width = sum(self.widths)
             top = self.row_height * (self.count + 1)
             text = canvas.beginText()
-            text.setFont("Helvetica-Bold", self.font_size)
+            text.setFont(pdf_fonts.fonts().heading, self.font_size)
             baseline = top - self.row_height + 3
             for left, value in zip(lefts, self.header, strict=False):
                 text.setTextOrigin(left + 2, baseline)
@@ -303,7 +316,7 @@ def _member_table_class():
             for column, left in enumerate(lefts):
                 # A column at a time, one line per row: no per-cell positioning or measuring.
                 text = canvas.beginText(left + 2, baseline - self.row_height)
-                text.setFont("Helvetica", self.font_size, leading=self.row_height)
+                text.setFont(pdf_fonts.fonts().body, self.font_size, leading=self.row_height)
                 for row in rows:
                     text.textLine(row[column])
                 canvas.drawText(text)

@@ -41,7 +41,7 @@ def group_leader():
         title = request.form.get("title", "")
         if title not in groups.TITLES:
             error = ("title", "Select leader or whip")
-        elif not chosen.isdigit() or not groups.set_leader(party, int(chosen), title, current_user.id):
+        elif not chosen.isdecimal() or not groups.set_leader(party, int(chosen), title, current_user.id):
             error = ("person", f"Select a member of the {party} group")
         else:
             flash(f"The {party} group's summary now goes to its {groups.TITLES[title].lower()}.", "success")

@@ -30,6 +30,7 @@ from app.extensions import db
 from app.models import ROLE_LABELS, Councillor, Person
 from app.officers.members import set_roles
 from app.officers.names import sort_name
+from app.text import clean as clean_text
 
 MAX_BYTES = 1024 * 1024
 COLUMNS = ("name", "email", "ward", "party", "roles", "elected_on")
@@ -38,6 +39,11 @@ REQUIRED = ("name", "email")
 ALIASES = {"e_mail": "email", "email_address": "email", "role": "roles",
            "date_elected": "elected_on", "elected": "elected_on", "elected_date": "elected_on"}
 MAX_TEXT = 200
+# Enough for any council (the largest has about 150 members), and what can be checked and saved
+# well within the server's 30-second limit; more timed out, saving nothing (security review, LOW-6).
+MAX_ROWS = 2000
+# Past this many problems the page would only get longer (40,000 bad rows made a 10 MB page).
+MAX_PROBLEMS = 100
 NOT_UTF8 = ("The file is not saved as UTF-8. In Excel choose File > Save As > 'CSV UTF-8 (Comma "
             "delimited)', then upload it again.")
 
@@ -124,8 +130,9 @@ def _heading_key(heading: str) -> str:
 
 
 def _clean(value: str) -> str:
-    # Collapse runs of whitespace (including line breaks inside quoted cells) to one space.
-    return " ".join(value.replace("\ufeff", "").split())
+    # Control characters out (they broke the Excel export: security review, MEDIUM-5), then
+    # runs of whitespace (including line breaks inside quoted cells) collapsed to one space.
+    return " ".join(clean_text(value.replace("\ufeff", "")).split())
 
 
 _ROLE_LOOKUP: dict[str, str] = {}
@@ -190,6 +197,7 @@ def parse(data: bytes) -> ParsedFile:
     width = 0
     columns: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
+    data_rows = 0
     while True:
         start = reader.line_num + 1 + skipped
         try:
@@ -210,14 +218,42 @@ def parse(data: bytes) -> ParsedFile:
             if result.errors:
                 return result
             continue
-        row = _read_row(record, start, header, width, columns, seen_emails, result)
-        if row is not None:
-            result.rows.append(row)
+        data_rows += 1
+        if not _take_row(record, start, data_rows, header, width, columns, seen_emails, result):
+            break
     if header is None:
         result.errors.append(Problem(None, None, "The file is empty. It needs a header row and a row for each member."))
     elif not result.rows and not result.errors:
         result.errors.append(Problem(None, None, "The file has a header row but no members."))
     return result
+
+
+def _take_row(record: list[str], line: int, data_rows: int, header: list[str], width: int,
+              columns: dict[str, int], seen_emails: dict[str, int], result: ParsedFile) -> bool:
+    """Read one member's row into result; False once reading should stop."""
+    if _too_many_rows(data_rows, line, result):
+        return False
+    row = _read_row(record, line, header, width, columns, seen_emails, result)
+    if row is not None:
+        result.rows.append(row)
+    return not _too_many_problems(line, result)
+
+
+def _too_many_rows(data_rows: int, line: int, result: ParsedFile) -> bool:
+    if data_rows <= MAX_ROWS:
+        return False
+    result.errors.append(Problem(line, None, f"The file has more than {MAX_ROWS:,} members. Import at "
+                                 f"most {MAX_ROWS:,} at a time: split the file and upload each part. "
+                                 f"Nothing has been saved."))
+    return True
+
+
+def _too_many_problems(line: int, result: ParsedFile) -> bool:
+    if len(result.errors) < MAX_PROBLEMS:
+        return False
+    result.errors.append(Problem(None, None, f"There are more problems after row {line}. Fix these "
+                                 f"{MAX_PROBLEMS} first, then upload the file again."))
+    return True
 
 
 def _check_header(header: list[str], record: list[str], line: int, result: ParsedFile) -> dict[str, int]:

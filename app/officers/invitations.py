@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 
 from app import audit, clock
 from app.auth import tokens
 from app.data import members as members_data
 from app.extensions import db
 from app.mail import send
+from app.urls import external_url
 
 if TYPE_CHECKING:
     from app.models import Councillor, Person
@@ -18,10 +19,9 @@ if TYPE_CHECKING:
 
 def send_invitation(person: Person) -> None:
     """Email a person a link to set their password and sign in for the first time."""
-    link = url_for("auth.accept_invitation", token=tokens.make_token(person, tokens.INVITATION),
-                   _external=True)
+    link = external_url("auth.accept_invitation", token=tokens.make_token(person, tokens.INVITATION))
     send(person.email, f"You are invited to {current_app.config['SERVICE_NAME']}",
-         render_template("auth/email/invitation.txt", person=person, link=link))
+         render_template("auth/email/invitation.txt", person=person, link=link), person_id=person.id)
 
 
 def can_be_invited(member: Councillor) -> bool:

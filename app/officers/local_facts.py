@@ -69,7 +69,7 @@ def _numbers_and_text(values: dict[str, str], errors: list[tuple[str, str]]) -> 
     mapping: dict = {}
     for key in ("children_in_care", "care_leavers"):
         value = values.get(key, "").strip().replace(",", "")
-        if value and value.isdigit():
+        if value and value.isdecimal():
             mapping[key] = int(value)
         elif value:
             errors.append((key, f"{LABELS[key]} must be a whole number, like 612"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app, render_template
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -17,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.data.paging import page_of
 from app.extensions import db
+from app.mail import send
 from app.models import ROLE_LABELS, Councillor, CouncillorRole, Person
 from app.officers.names import sort_name
 
@@ -121,8 +123,14 @@ def update_member(member: Councillor, details: MemberDetails) -> tuple[list[str]
     details = details.normalised()
     if email_in_use(details.email, except_id=member.id):
         raise EmailTaken()
+    old_email = member.email
     changed = apply_details(member, details)
     added, removed = set_roles(member, details.roles)
+    if "email" in changed:
+        # The old address hears of it, so an officer cannot quietly take over an account
+        # (security review, MEDIUM-1); links sent there stop working (tokens fingerprint the email).
+        send(old_email, f"Your email address for {current_app.config['SERVICE_NAME']} has changed",
+             render_template("auth/email/email_changed.txt"), person_id=member.id)
     if changed:
         audit.record("member.edited", member.id, fields=changed)
     if added or removed:

@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
 from app.extensions import db
-from app.mail import send
+from app.urls import external_url
+from app.mail import deliver_queued, send
 from app.models import Councillor, Officer, ReminderSent
 
 THRESHOLDS = (7, 30, 60)  # days before the refresher is due, nearest first
@@ -71,9 +72,9 @@ def summary_step(today: date) -> str:
 
 
 def _link(endpoint: str) -> str | None:
-    # From cron there is no request: links need SERVER_NAME (and PREFERRED_URL_SCHEME) set.
+    # From cron there is no request: links come from BASE_URL (or SERVER_NAME in development).
     try:
-        return url_for(endpoint, _external=True)
+        return external_url(endpoint)
     except RuntimeError:
         return None
 
@@ -172,7 +173,7 @@ def run(dry_run: bool = False, today: date | None = None) -> Outcome:
             db.session.rollback()
             outcome.skipped += 1
             continue
-        send(reminder.recipient, reminder.subject, reminder.body)
+        send(reminder.recipient, reminder.subject, reminder.body, person_id=reminder.person_id)
         db.session.commit()
         outcome.items.append(reminder)
     if outcome.items:
@@ -182,5 +183,6 @@ def run(dry_run: bool = False, today: date | None = None) -> Outcome:
                      summaries=sum(1 for r in outcome.items if r.kind == SUMMARY),
                      group_summaries=sum(1 for r in outcome.items if r.kind == GROUP))
         db.session.commit()
+    deliver_queued()
     current_app.logger.info("reminders sent=%s skipped=%s", len(outcome.items), outcome.skipped)
     return outcome

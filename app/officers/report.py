@@ -111,7 +111,7 @@ def parse_filters(args) -> tuple[Filters, list[tuple[str, str]]]:
     due_within = None
     if arg("due_within"):
         text = arg("due_within")
-        if not text.isdigit():
+        if not text.isdecimal():
             errors.append(("filter-due-within", "Due within must be a whole number of days, like 30"))
         elif int(text) > MAX_DUE_WITHIN:
             errors.append(("filter-due-within", f"Due within must be {MAX_DUE_WITHIN} days or fewer"))

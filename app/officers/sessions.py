@@ -25,7 +25,7 @@ class Session:
 
     @classmethod
     def from_form(cls, form) -> Session:
-        ids = sorted({int(v) for v in form.getlist("attendee") if str(v).isdigit()})
+        ids = sorted({int(v) for v in form.getlist("attendee") if str(v).isdecimal()})
         def text(name: str, limit: int = 20) -> str:
             return str(form.get(name, "")).strip()[:limit]
 

@@ -79,7 +79,7 @@ def _render_run(scenario: Scenario, run, status: int = 200, form: ChoiceForm | N
             form=reflection_form, start_form=FlaskForm()), status
     # After "Go back one step" the choice the member had made is ticked again (review m8).
     was = request.args.get("was", "")
-    previous = int(was) if was.isdigit() and int(was) < len(here.node.choices) else None
+    previous = int(was) if was.isdecimal() and int(was) < len(here.node.choices) else None
     return render_template(
         "scenarios/play.html", scenario=scenario, run=run, here=here, previous_choice=previous,
         form=form or ChoiceForm(formdata=None), notice=notice), status
@@ -188,7 +188,7 @@ def workshop_node(scenario_id: str, node_id: str):
         revealed = {c.index for c in node.choices}
     elif reveal == "":
         revealed = set()
-    elif reveal.isdigit() and 1 <= int(reveal) <= len(node.choices):
+    elif reveal.isdecimal() and 1 <= int(reveal) <= len(node.choices):
         revealed = {int(reveal) - 1}
     else:
         abort(400)

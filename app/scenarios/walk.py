@@ -93,7 +93,7 @@ def _parse_index(raw) -> int | None:
         return None
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 6:
+    if isinstance(raw, str) and raw.strip().isdecimal() and len(raw.strip()) < 6:
         return int(raw.strip())
     return None
 
