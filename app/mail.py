@@ -19,7 +19,6 @@ import smtplib
 from collections.abc import Callable
 from typing import Any
 from email.message import EmailMessage
-from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app, g, has_request_context

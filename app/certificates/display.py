@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import current_app, make_response, url_for
+from flask import current_app, make_response
 
 from app.certificates import pdf
 from app.content import current_course

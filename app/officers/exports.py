@@ -240,7 +240,8 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
                                                  min(width, 200 * mm))]))
     story.append(Paragraph("Members", styles["Heading2"]))
     drawable = pdf_fonts.in_main_font
-    cells = ((drawable(_fit(r.name, 44)), drawable(_fit(r.ward or "", 28)), drawable(_fit(r.party or "", 24)), f"Level {r.required_level}",
+    cells = ((drawable(_fit(r.name, 44)), drawable(_fit(r.ward or "", 28)), drawable(_fit(r.party or "", 24)),
+              f"Level {r.required_level}",
               r.status.capitalize(), _day(r.last_completed), _day(r.deadline),
               "" if r.best_score is None else f"{r.best_score}%", str(r.dilemmas_done)) for r in rows)
     # "Due by" is the induction deadline or the refresher date, so a member who never finished
