@@ -99,7 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_content(app)
 
-    from app import (auth, certificates, checklists, govuk, learning, main, officers, quizzes,
+    from app import (auth, certificates, checklists, govuk, learning, mail, main, officers, quizzes,
                      scenarios, security)
 
     govuk.init_app(app)
@@ -112,6 +112,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.jinja_env.globals["external_url"] = external_url
     auth.init_app(app)
+    mail.init_app(app)  # after the template helpers: it says whether mail stays in the outbox
     for area in (main, auth, learning, quizzes, scenarios, checklists, certificates, officers):
         app.register_blueprint(area.bp)
 

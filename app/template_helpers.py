@@ -31,4 +31,5 @@ def init_template_helpers(app: Flask) -> None:
         certificate_code=codes.display,
         role_label=role_label, role_choices=role_choices, status_tag=status_tag, pathway_name=pathway_name,
         audit_label=audit_log.action_label, audit_describe=describe,
-        mail_is_demo=lambda: not app.config.get("MAIL_SERVER"))
+        # The outbox transport keeps mail in the service (app/mail.py); mail.init_app sets it too.
+        mail_is_demo=lambda: app.config.get("MAIL_TRANSPORT", "outbox") == "outbox")
