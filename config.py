@@ -110,6 +110,23 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "training@example.gov.uk")
     # Where the phase banner's feedback link writes to: democratic services.
     FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL") or MAIL_SENDER
+    # STARTTLS checks the mail server's certificate against the system's authorities, or this file.
+    MAIL_TLS_CA_FILE = os.environ.get("MAIL_TLS_CA_FILE") or None
+    # GOV.UK Notify (MAIL_TRANSPORT=notify): the API key, and a template id for every kind of email
+    # (NOTIFY_TEMPLATE_ID for all, or NOTIFY_TEMPLATE_INVITATION and so on: see app/notify.py).
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL") or None
+    NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID") or None
+    NOTIFY_TEMPLATE_INVITATION = os.environ.get("NOTIFY_TEMPLATE_INVITATION") or None
+    NOTIFY_TEMPLATE_PASSWORD_RESET = os.environ.get("NOTIFY_TEMPLATE_PASSWORD_RESET") or None
+    NOTIFY_TEMPLATE_EMAIL_CHANGED = os.environ.get("NOTIFY_TEMPLATE_EMAIL_CHANGED") or None
+    NOTIFY_TEMPLATE_REFRESHER_DUE = os.environ.get("NOTIFY_TEMPLATE_REFRESHER_DUE") or None
+    NOTIFY_TEMPLATE_OVERDUE = os.environ.get("NOTIFY_TEMPLATE_OVERDUE") or None
+    NOTIFY_TEMPLATE_OFFICER_SUMMARY = os.environ.get("NOTIFY_TEMPLATE_OFFICER_SUMMARY") or None
+    NOTIFY_TEMPLATE_GROUP_SUMMARY = os.environ.get("NOTIFY_TEMPLATE_GROUP_SUMMARY") or None
+    NOTIFY_TEMPLATE_CHASE = os.environ.get("NOTIFY_TEMPLATE_CHASE") or None
+    NOTIFY_TEMPLATE_CERTIFICATE = os.environ.get("NOTIFY_TEMPLATE_CERTIFICATE") or None
+    NOTIFY_TEMPLATE_GENERAL = os.environ.get("NOTIFY_TEMPLATE_GENERAL") or None
     # Sign in with the council's account (OpenID Connect; Microsoft Entra ID): off unless OIDC_ISSUER is set.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None

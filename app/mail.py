@@ -6,6 +6,8 @@ How mail leaves the service is a transport, chosen by MAIL_TRANSPORT from TRANSP
   development and tests: production refuses to start with it (security review, MEDIUM-1).
 - "smtp": sent to MAIL_SERVER. Once sent, the links in the stored copy are removed, so the
   database never holds a live sign-in link.
+- "notify": sent through GOV.UK Notify (app/notify.py), one template for each kind of email;
+  links are removed once sent, as for SMTP.
 
 Delivery happens after the response has gone (or from `flask mail send-queued`), so a slow mail
 server neither delays the page nor reveals, by the time it takes, whether an account exists
@@ -16,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import ssl
 from collections.abc import Callable
 from typing import Any
 from email.message import EmailMessage
@@ -27,6 +30,7 @@ from flask.cli import AppGroup
 from app import clock
 from app.data import mail as mail_data
 from app.extensions import db
+from app.notify import NotifyFailed, NotifySender, NotifySettings
 
 log = logging.getLogger(__name__)
 Message = Any  # a queued email from app.data.mail (views and services do not import models)
@@ -72,7 +76,8 @@ class SmtpTransport:
         try:
             with smtplib.SMTP(server, int(port or config["MAIL_PORT"]), timeout=20) as smtp:
                 if config.get("MAIL_USE_TLS"):
-                    smtp.starttls()
+                    # smtplib's own default would not check the certificate at all.
+                    smtp.starttls(context=ssl.create_default_context(cafile=config.get("MAIL_TLS_CA_FILE")))
                 if config.get("MAIL_USERNAME"):
                     smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
                 smtp.send_message(email)
@@ -80,10 +85,28 @@ class SmtpTransport:
             raise MailNotSent(type(exc).__name__) from exc
 
 
+class NotifyTransport:
+    """GOV.UK Notify, with a template for each kind of email (app/notify.py)."""
+
+    name = "notify"
+    keeps_messages = False
+
+    def __init__(self, app: Flask):
+        self.sender = NotifySender(NotifySettings.from_config(app.config))
+
+    def deliver(self, message: Message) -> None:
+        try:
+            self.sender.send(message.recipient, message.subject, message.body, kind=message.kind or "general",
+                             reference=f"message-{message.id}")
+        except NotifyFailed as exc:
+            raise MailNotSent(str(exc)) from None
+
+
 # MAIL_TRANSPORT -> a class taking the app. Other transports (GOV.UK Notify) register here.
 TRANSPORTS: dict[str, Callable[[Flask], object]] = {
     "outbox": OutboxTransport,
     "smtp": SmtpTransport,
+    "notify": NotifyTransport,
 }
 # Transports that keep messages inside the service, so never allowed in production.
 DEMO_ONLY = {"outbox"}
@@ -93,10 +116,10 @@ def transport():
     return current_app.extensions["mail_transport"]
 
 
-def send(recipient: str, subject: str, body: str, person_id: int | None = None) -> Message:
+def send(recipient: str, subject: str, body: str, person_id: int | None = None, kind: str = "general") -> Message:
     """Queue an email in the caller's transaction; it is delivered once the caller has committed
-    and the response has gone."""
-    message = mail_data.add(recipient, subject, body, person_id)
+    and the response has gone. `kind` is one of app.notify.KINDS (Notify has a template for each)."""
+    message = mail_data.add(recipient, subject, body, person_id, kind)
     # Delivered after the response (or after work that itself runs after the response). In a
     # command there is no response to wait for: it calls deliver_queued() once it has committed.
     g.mail_to_deliver = True

@@ -158,6 +158,8 @@ class OutboxMessage(Model):
     # The queue: a message is delivered after the response; failures wait for `flask mail send-queued`.
     delivered_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Which email this is (invitation, password-reset, ...): GOV.UK Notify has a template for each.
+    kind: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class Throttle(Model):

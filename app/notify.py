@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # The kinds of email the service sends; each can have its own Notify template.
 KINDS = ("invitation", "password-reset", "email-changed", "refresher-due", "overdue", "officer-summary",
-         "chase", "certificate", "general")
+         "group-summary", "chase", "certificate", "general")
 DEFAULT_BASE_URL = "https://api.notifications.service.gov.uk"
 RETRIES = 3           # after the first try, for rate limits and Notify's own errors only
 PAUSE_SECONDS = 1.0   # doubled after each retry

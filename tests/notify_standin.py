@@ -21,7 +21,7 @@ SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
 API_KEY = f"council_training-{SERVICE_ID}-{SECRET}"
 TEMPLATES = {kind: str(uuid.uuid5(uuid.NAMESPACE_URL, f"template/{kind}")) for kind in
              ("invitation", "password-reset", "email-changed", "refresher-due", "overdue", "officer-summary",
-              "chase", "certificate", "general")}
+              "group-summary", "chase", "certificate", "general")}
 
 
 def notify_error(status: int, error: str, message: str) -> tuple[int, dict]:

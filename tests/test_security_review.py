@@ -211,7 +211,7 @@ class FakeSmtp:
     def __exit__(self, *exc):
         return False
 
-    def starttls(self):
+    def starttls(self, context=None):
         pass
 
     def send_message(self, message):

@@ -151,7 +151,8 @@ def _send_password_reset(email: str) -> None:
         return
     link = external_url("auth.password_reset", token=tokens.make_token(person, tokens.PASSWORD_RESET))
     send(person.email, f"Reset your password for {current_app.config['SERVICE_NAME']}",
-         render_template("auth/email/password_reset.txt", person=person, link=link), person_id=person.id)
+         render_template("auth/email/password_reset.txt", person=person, link=link), person_id=person.id,
+         kind="password-reset")
     audit.record("password-reset-requested", person.id, actor_id=None)
     db.session.commit()
 

@@ -184,7 +184,8 @@ def _email_certificate(person: Councillor, certificate: Certificate) -> None:
         link=external_url("certificates.issued", certificate_id=certificate.id),
         verify=external_url("certificates.verify", code=certificate.code),
         council=current_app.config["COUNCIL_NAME"])
-    mail.send(person.email, "Your corporate parenting training certificate", body, person_id=person.id)
+    mail.send(person.email, "Your corporate parenting training certificate", body, person_id=person.id,
+              kind="certificate")
     db.session.commit()
 
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CursorResult, delete, or_, select
+from sqlalchemy import CursorResult, delete, func, or_, select
 
 from app.extensions import db
 from app.models import OutboxMessage
 
 
-def add(recipient: str, subject: str, body: str, person_id: int | None) -> OutboxMessage:
+def add(recipient: str, subject: str, body: str, person_id: int | None, kind: str = "general") -> OutboxMessage:
     """Queue one email in the caller's transaction: it is saved with the change it tells about."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body, person_id=person_id)
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, person_id=person_id, kind=kind)
     db.session.add(message)
     return message
 
@@ -51,3 +51,17 @@ def any_for_person(person_id: int, addresses: set[str]) -> bool:
     if addresses:
         conditions.append(OutboxMessage.recipient.in_(sorted(addresses)))
     return db.session.scalar(select(OutboxMessage.id).where(or_(*conditions)).limit(1)) is not None
+
+
+def _not_sent():
+    # Tried at least once and still not delivered: what officers must hear about.
+    return (OutboxMessage.delivered_at.is_(None), OutboxMessage.attempts > 0)
+
+
+def not_sent(limit: int = 200) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(*_not_sent())
+                                   .order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def count_not_sent() -> int:
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(*_not_sent())) or 0

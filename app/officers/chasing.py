@@ -98,7 +98,7 @@ def send_all(drafts: list[Draft], actor_id: int | None, bulk: bool) -> int:
     stamp = utcnow().strftime("%Y-%m-%dT%H:%M:%S.%f")
     try:
         for d in drafts:
-            send(d.email, d.subject, d.body, person_id=d.member_id)
+            send(d.email, d.subject, d.body, person_id=d.member_id, kind="chase")
             data.record_reminder_sent(d.member_id, f"officer:{stamp}")
             audit.record("reminder.sent", d.member_id, actor_id=actor_id, kind=d.status, bulk=bulk)
         data.commit()

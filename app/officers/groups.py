@@ -50,7 +50,7 @@ def summary(party: str, today: date | None = None) -> Summary | None:
 def send_summary(found: Summary, actor_id: int | None, step: str) -> None:
     """Email the leader; recorded in the audit log and (as a reminder) against the leader."""
     assert found.leader.email
-    send(found.leader.email, found.subject, found.body)
+    send(found.leader.email, found.subject, found.body, kind="group-summary")
     chasing_data.record_reminder_sent(found.leader.person_id, step)
     audit.record("group_summary.sent", found.leader.person_id, actor_id=actor_id, party=found.party,
                  members=found.needing)

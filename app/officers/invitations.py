@@ -21,7 +21,8 @@ def send_invitation(person: Person) -> None:
     """Email a person a link to set their password and sign in for the first time."""
     link = external_url("auth.accept_invitation", token=tokens.make_token(person, tokens.INVITATION))
     send(person.email, f"You are invited to {current_app.config['SERVICE_NAME']}",
-         render_template("auth/email/invitation.txt", person=person, link=link), person_id=person.id)
+         render_template("auth/email/invitation.txt", person=person, link=link), person_id=person.id,
+         kind="invitation")
 
 
 def can_be_invited(member: Councillor) -> bool:

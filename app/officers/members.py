@@ -126,11 +126,11 @@ def update_member(member: Councillor, details: MemberDetails) -> tuple[list[str]
     old_email = member.email
     changed = apply_details(member, details)
     added, removed = set_roles(member, details.roles)
-    if "email" in changed:
+    if "email" in changed and old_email:  # a member modern.gov gave no email has no old address
         # The old address hears of it, so an officer cannot quietly take over an account
         # (security review, MEDIUM-1); links sent there stop working (tokens fingerprint the email).
         send(old_email, f"Your email address for {current_app.config['SERVICE_NAME']} has changed",
-             render_template("auth/email/email_changed.txt"), person_id=member.id)
+             render_template("auth/email/email_changed.txt"), person_id=member.id, kind="email-changed")
     if changed:
         audit.record("member.edited", member.id, fields=changed)
     if added or removed:

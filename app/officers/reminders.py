@@ -29,6 +29,8 @@ REFRESHER = "refresher due"
 OVERDUE = "overdue"
 SUMMARY = "officer summary"
 GROUP = "group summary"
+MAIL_KINDS = {REFRESHER: "refresher-due", OVERDUE: "overdue", SUMMARY: "officer-summary",
+              GROUP: "group-summary"}
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,8 @@ def run(dry_run: bool = False, today: date | None = None) -> Outcome:
             db.session.rollback()
             outcome.skipped += 1
             continue
-        send(reminder.recipient, reminder.subject, reminder.body, person_id=reminder.person_id)
+        send(reminder.recipient, reminder.subject, reminder.body, person_id=reminder.person_id,
+             kind=MAIL_KINDS[reminder.kind])
         db.session.commit()
         outcome.items.append(reminder)
     if outcome.items:

@@ -42,7 +42,33 @@ SHOW_OPTIONS = {"active": "Active members", "inactive": "Deactivated members", "
 def index():
     return render_template("officers/index.html", active=members.count_active(),
                            needs=needs_action.build(), groups=report_module.NEEDS_ACTION, filter_args={},
-                           not_invited=invitations.count_not_yet_invited())
+                           not_invited=invitations.count_not_yet_invited(), not_sent=mail_data.count_not_sent())
+
+
+MAIL_KIND_LABELS = {"invitation": "Invitation", "password-reset": "Password reset", "email-changed": "Email changed",
+                    "refresher-due": "Refresher reminder", "overdue": "Overdue reminder",
+                    "officer-summary": "Officers' weekly summary",
+                    "group-summary": "Group leader's summary", "chase": "Chase", "certificate": "Certificate",
+                    "general": "Other"}
+
+
+@bp.route("/emails-not-sent", methods=["GET", "POST"])
+@officer
+def emails_not_sent():
+    # The action that caused each email (the reminder, the invitation) is already recorded; this
+    # page is where an officer learns that the email itself has not gone, and can try again.
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        delivered, failed = mail.deliver_queued(limit=500)
+        audit.record("mail.retried", None, delivered=delivered, failed=failed)
+        db.session.commit()
+        flash(f"{delivered} sent; {failed} still could not be sent." if failed else f"{delivered} sent.",
+              "success" if not failed else "info")
+        return redirect(url_for("officers.emails_not_sent"))
+    return render_template("officers/emails_not_sent.html", messages=mail_data.not_sent(), form=form,
+                           kind_label=lambda kind: MAIL_KIND_LABELS.get(kind or "general", "Other"))
 
 
 @bp.route("/outbox")
