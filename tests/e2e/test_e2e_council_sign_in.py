@@ -14,6 +14,7 @@ from tests.e2e.browser import REPO, Browser
 from tests.e2e.conftest import _require_browser
 from tests.e2e.live import QuietHandler
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+from tests.smtp_server import free_port
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,9 @@ def server_url(provider):
     from app.models import Councillor
 
     folder = tempfile.mkdtemp(prefix="e2e-sso-")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'e2e.db'}",
+    port = free_port()
+    # Links, and the address the provider sends the member back to, come from BASE_URL.
+    app = create_app({"BASE_URL": f"http://127.0.0.1:{port}","SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'e2e.db'}",
                       "CONTENT_ROOT": str(REPO), "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False,
                       "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": CLIENT_ID,
                       "OIDC_CLIENT_SECRET": CLIENT_SECRET})
@@ -40,7 +43,7 @@ def server_url(provider):
         db.session.add(Councillor(name="Councillor Sol Single", email="sol.single@example.gov.uk",
                                   password_hash=None, ward="Riverside"))
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
