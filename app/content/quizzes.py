@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from markupsafe import Markup, escape
 
@@ -132,7 +132,19 @@ QUESTION_FIELDS = {"id", "type", "prompt", "options", "choices", "explanation", 
                    "origin", "principles", "needs"}
 
 
-def _load_file(b, path, questions: dict, origins: dict, local: bool) -> None:  # noqa: C901 - over the cap of 12 before the gate; split it when next changed
+@dataclass(frozen=True)
+class _QuizFile:
+    """One quiz file being read: what every question in it is checked against."""
+
+    b: Any
+    path: Any
+    report: Any
+    local: bool
+    module_id: str | None
+    module: Any
+
+
+def _load_file(b, path, questions: dict, origins: dict, local: bool) -> None:
     data = b.read_yaml(path)
     if data is None:
         return
@@ -147,69 +159,111 @@ def _load_file(b, path, questions: dict, origins: dict, local: bool) -> None:  #
         report(f.line_of("module"), f"unknown module {module_id!r} (no content/{module_id}.md)")
     if not local and module_id and module_id != path.stem:
         report(f.line_of("module"), f"'module' is {module_id!r} but the file is {path.name}")
+    quiz = _QuizFile(b, path, report, local, module_id, module)
     for _line, entry in f.items("questions"):
-        q = Fields(entry, report, where="question")
-        if not q.ok:
+        _load_question(quiz, entry, questions, origins)
+
+
+def _load_question(quiz: _QuizFile, entry, questions: dict, origins: dict) -> None:
+    b, report, local, module = quiz.b, quiz.report, quiz.local, quiz.module
+    q = Fields(entry, report, where="question")
+    if not q.ok:
+        return
+    q.unknown_keys(QUESTION_FIELDS)
+    qid = _question_id(q, questions, origins, report)
+    qtype = q.choice("type", tuple(QUESTION_TYPES))
+    prompt, explanation = q.text("prompt"), q.text("explanation")
+    source = _question_source(q, b, report)
+    section = _question_section(q, quiz)
+    choices = _matching_choices(q, qtype, entry, report)
+    choice_texts = {c.text: c.key for c in choices}
+    principles = q.boolean("principles")
+    needs = _question_needs(q, entry, local, report)
+    options, raw = _options(b, q, qtype, choice_texts, report)
+    _check_answers(q, qtype, raw, choices, report)
+    if qid:
+        origins[qid] = f"{b.rel(quiz.path)}:{q.line_of('id')}"
+    if None in (qid, qtype, prompt, explanation, source, module) or len(options) != len(raw) or not options:
+        return
+    explanation_html = b.render(explanation, report, q.line_of("explanation"), inline=True)
+    question = Question(qid, qtype, prompt, tuple(options), explanation_html, source, module.id, section,
+                        q.text("origin", required=False), local, choices=tuple(choices),
+                        principles=principles, needs=tuple(needs))
+    if local:
+        _check_placeholders(question, report, q.line_of("id"))
+    questions[qid] = question
+
+
+def _question_id(q: Fields, questions: dict, origins: dict, report) -> str | None:
+    qid = q.identifier("id")
+    if qid in questions or qid in origins:
+        report(q.line_of("id"), f"duplicate question id {qid!r} (also in {origins.get(qid)})")
+        return None
+    return qid
+
+
+def _question_source(q: Fields, b, report) -> str | None:
+    source = q.text("source")
+    if source and source not in b.sources:
+        report(q.line_of("source"), f"unknown source {source!r} (add it to content/sources.yaml)")
+        return None
+    return source
+
+
+def _question_section(q: Fields, quiz: _QuizFile) -> str | None:
+    section = q.text("section", required=False)
+    if section and quiz.module and section not in quiz.module.anchors:
+        quiz.report(q.line_of("section"), f"'section' {section!r} is not a heading in {quiz.module_id}")
+        return None
+    return section
+
+
+def _matching_choices(q: Fields, qtype, entry, report) -> tuple[Choice, ...]:
+    if qtype == "matching":
+        return _choices(q, report)
+    if "choices" in entry:
+        report(q.line_of("choices"), "only a matching question has 'choices'")
+    return ()
+
+
+def _question_needs(q: Fields, entry, local: bool, report):
+    needs = q.text_list("needs", required=False, what="fact") if local else ()
+    if needs == () and "needs" in entry and not local:
+        report(q.line_of("needs"), "only questions in quizzes/local.yaml have 'needs'")
+    return needs
+
+
+def _options(b, q: Fields, qtype, choice_texts: dict[str, str], report) -> tuple[list[Option], list[tuple[str, bool]]]:
+    """The question's options, and (text, counts as an answer) for every option with text."""
+    options: list[Option] = []
+    raw: list[tuple[str, bool]] = []
+    for i, (oline, opt) in enumerate(q.items("options")):
+        of = Fields(opt, report, where="option")
+        if not of.ok:
             continue
-        q.unknown_keys(QUESTION_FIELDS)
-        qid = q.identifier("id")
-        if qid in questions or qid in origins:
-            report(q.line_of("id"), f"duplicate question id {qid!r} (also in {origins.get(qid)})")
-            qid = None
-        qtype = q.choice("type", tuple(QUESTION_TYPES))
-        prompt, explanation = q.text("prompt"), q.text("explanation")
-        source = q.text("source")
-        if source and source not in b.sources:
-            report(q.line_of("source"), f"unknown source {source!r} (add it to content/sources.yaml)")
-            source = None
-        section = q.text("section", required=False)
-        if section and module and section not in module.anchors:
-            report(q.line_of("section"), f"'section' {section!r} is not a heading in {module_id}")
-            section = None
-        options: list[Option] = []
-        raw: list[tuple[str, bool]] = []
-        choices = _choices(q, report) if qtype == "matching" else ()
-        choice_texts = {c.text: c.key for c in choices}
-        if qtype != "matching" and "choices" in entry:
-            report(q.line_of("choices"), "only a matching question has 'choices'")
-        principles = q.boolean("principles")
-        needs = q.text_list("needs", required=False, what="fact") if local else ()
-        if needs == () and "needs" in entry and not local:
-            report(q.line_of("needs"), "only questions in quizzes/local.yaml have 'needs'")
-        for i, (oline, opt) in enumerate(q.items("options")):
-            of = Fields(opt, report, where="option")
-            if not of.ok:
-                continue
-            # pin: true keeps an option (such as "None of these") last when options are shuffled.
-            of.unknown_keys({"text", "correct", "feedback", "pin", "match"})
-            pin = of.boolean("pin")
-            text, feedback = of.text("text"), of.text("feedback")
-            correct = of.boolean("correct")
-            match = _match_key(of, choice_texts, report) if qtype == "matching" else None
-            if i >= len(OPTION_KEYS):
-                report(oline, f"a question has at most {len(OPTION_KEYS)} options")
-                break
-            if text is not None:
-                raw.append((text, correct or match is not None))
-            if text is not None and feedback is not None:
-                feedback_html = b.render(feedback, report, of.line_of("feedback"), inline=True)
-                options.append(Option(OPTION_KEYS[i], text, correct, feedback_html, pin=pin, match=match))
-        if qtype:
-            QUESTION_TYPES[qtype].validate(raw, report, q.line_of("options"))
-        if qtype == "matching" and len(choices) < 2:
-            report(q.line_of("type"), "a matching question needs 'choices': at least two answers "
-                                      "to match its statements to")
-        if qid:
-            origins[qid] = f"{b.rel(path)}:{q.line_of('id')}"
-        if None in (qid, qtype, prompt, explanation, source, module) or len(options) != len(raw) or not options:
-            continue
-        explanation_html = b.render(explanation, report, q.line_of("explanation"), inline=True)
-        question = Question(qid, qtype, prompt, tuple(options), explanation_html, source, module.id, section,
-                            q.text("origin", required=False), local, choices=tuple(choices),
-                            principles=principles, needs=tuple(needs))
-        if local:
-            _check_placeholders(question, report, q.line_of("id"))
-        questions[qid] = question
+        # pin: true keeps an option (such as "None of these") last when options are shuffled.
+        of.unknown_keys({"text", "correct", "feedback", "pin", "match"})
+        pin = of.boolean("pin")
+        text, feedback = of.text("text"), of.text("feedback")
+        correct = of.boolean("correct")
+        match = _match_key(of, choice_texts, report) if qtype == "matching" else None
+        if i >= len(OPTION_KEYS):
+            report(oline, f"a question has at most {len(OPTION_KEYS)} options")
+            break
+        if text is not None:
+            raw.append((text, correct or match is not None))
+        if text is not None and feedback is not None:
+            feedback_html = b.render(feedback, report, of.line_of("feedback"), inline=True)
+            options.append(Option(OPTION_KEYS[i], text, correct, feedback_html, pin=pin, match=match))
+    return options, raw
+
+
+def _check_answers(q: Fields, qtype, raw: list[tuple[str, bool]], choices, report) -> None:
+    if qtype:
+        QUESTION_TYPES[qtype].validate(raw, report, q.line_of("options"))
+    if qtype == "matching" and len(choices) < 2:
+        report(q.line_of("type"), "a matching question needs 'choices': at least two answers "
+                                  "to match its statements to")
 
 
 def _choices(q: Fields, report) -> tuple[Choice, ...]:
