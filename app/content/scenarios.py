@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 from markupsafe import Markup
 
@@ -95,7 +95,23 @@ def _read_more(b, report, line, items, anchors) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _load_scenario(b, path, seen: dict) -> Scenario | None:  # noqa: C901 - over the cap of 12 before the gate; split it when next changed
+@dataclass(frozen=True)
+class _ScenarioFile:
+    """One scenario file being read: what its nodes and choices are checked against."""
+
+    b: Any
+    report: Any
+    raw_nodes: Any
+    principles: frozenset[str]
+    anchors: Mapping[str, Any]
+
+
+def _scenario_file(b, report, raw_nodes) -> _ScenarioFile:
+    return _ScenarioFile(b, report, raw_nodes, frozenset(p.key for p in b.principles),
+                         {m.id: m.anchors for m in b.modules.values()})
+
+
+def _load_scenario(b, path, seen: dict) -> Scenario | None:
     data = b.read_yaml(path)
     if data is None:
         return None
@@ -104,17 +120,10 @@ def _load_scenario(b, path, seen: dict) -> Scenario | None:  # noqa: C901 - over
     if not f.ok:
         return None
     f.unknown_keys(SCENARIO_FIELDS)
-    principles = {p.key for p in b.principles}
-    anchors = {m.id: m.anchors for m in b.modules.values()}
-    sid = f.identifier("id")
-    if sid and sid != path.stem:
-        report(f.line_of("id"), f"'id' is {sid!r} but the file is {path.name}: they must match")
-    if sid in seen:
-        report(f.line_of("id"), f"duplicate scenario id {sid!r}")
+    sid = _scenario_id(f, path, seen, report)
     title, summary = f.text("title"), f.text("summary")
     kind = f.choice("kind", SCENARIO_KINDS)
-    levels = tuple(sorted({lvl for line, lvl in f.items("levels")
-                           if lvl in (1, 2, 3) or report(line, f"unknown level {lvl!r}")}))
+    levels = _levels(f, report)
     minutes = f.integer("minutes", minimum=1, maximum=120)
     sources = f.text_list("sources", allowed=set(b.sources), what="source")
     modules = f.text_list("modules", required=False, allowed=set(b.modules), what="module")
@@ -123,75 +132,131 @@ def _load_scenario(b, path, seen: dict) -> Scenario | None:  # noqa: C901 - over
     if not isinstance(raw_nodes, dict) or not raw_nodes:
         report(f.line_of("nodes"), "'nodes' must map each node id to its text and choices")
         return None
-    nodes: dict[str, Node] = {}
-    edges: dict[str, list[tuple[str, int]]] = {}
-    for node_id, entry in raw_nodes.items():
-        node_line = raw_nodes.line_of(node_id)
-        nf = Fields(entry, report, where=f"node {node_id!r}")
-        if not nf.ok:
-            continue
-        nf.unknown_keys({"text", "choices", "ending", "debrief"})
-        text = nf.text("text")
-        ending = None
-        if "ending" in nf.mapping:
-            ef = Fields(nf.mapping.get("ending"), report, where=f"ending {node_id!r}")
-            df = Fields(nf.mapping.get("debrief"), report, where=f"debrief of ending {node_id!r}") \
-                if nf.mapping.get("debrief") is not None else None
-            if df is None:
-                report(node_line, f"ending {node_id!r} has no 'debrief'")
-            if "choices" in nf.mapping:
-                report(nf.line_of("choices"), f"ending {node_id!r} cannot also have choices")
-            etitle, outcome = ef.text("title"), ef.choice("outcome", OUTCOMES)
-            if df is not None and df.ok:
-                dsummary = df.text("summary")
-                points = df.text_list("key_points")
-                more = _read_more(b, report, df.line_of("read_more"),
-                                  df.mapping.get("read_more"), anchors)
-                if etitle and outcome and dsummary and points:
-                    ending = Ending(etitle, outcome, b.render(dsummary, report, df.line_of("summary")),
-                                    tuple(b.render(p, report, df.line_of("key_points"), inline=True)
-                                          for p in points), more)
-            edges[node_id] = []
-        else:
-            choices = []
-            edges[node_id] = []
-            items = nf.items("choices")
-            if not items and nf.ok and "choices" not in nf.mapping:
-                pass  # reported by items() as missing
-            for index, (cline, c) in enumerate(items):
-                cf = Fields(c, report, where=f"choice {index + 1} of node {node_id!r}")
-                if not cf.ok:
-                    continue
-                cf.unknown_keys({"label", "next", "feedback", "serves", "neglects"})
-                label, nxt, feedback = cf.text("label"), cf.text("next"), cf.text("feedback")
-                serves = cf.text_list("serves", required=False, allowed=principles, what="principle")
-                neglects = cf.text_list("neglects", required=False, allowed=principles, what="principle")
-                if not serves and not neglects and not ("serves" in cf.mapping or "neglects" in cf.mapping):
-                    report(cline, f"choice {index + 1} of node {node_id!r} has no principle tags "
-                                  f"('serves' or 'neglects')")
-                elif not serves and not neglects:
-                    report(cline, f"choice {index + 1} of node {node_id!r} has empty principle tags")
-                if nxt is not None and nxt not in raw_nodes:
-                    report(cf.line_of("next"), f"choice {index + 1} of node {node_id!r} points to "
-                                               f"a node that does not exist: {nxt!r}")
-                    nxt = None
-                if nxt:
-                    edges[node_id].append((nxt, cf.line_of("next")))
-                if label and nxt and feedback:
-                    choices.append(Choice(index, label, nxt, b.render(feedback, report, cf.line_of("feedback")),
-                                          serves, neglects))
-            if not items:
-                report(node_line, f"node {node_id!r} has no way forward: give it 'choices' or "
-                                  f"make it an ending")
-        if text is not None:
-            nodes[node_id] = Node(node_id, b.render(text, report, nf.line_of("text")), tuple(choices) if ending is None
-                                  else (), ending)
+    nodes, edges = _load_nodes(_scenario_file(b, report, raw_nodes))
     if start and start not in raw_nodes:
         report(f.line_of("start"), f"'start' names a node that does not exist: {start!r}")
         return None
     if not start:
         return None
     decisions = _check_graph(report, raw_nodes, edges, start)
+    _check_size(f, report, raw_nodes, decisions)
+    if None in (sid, title, summary, kind, minutes) or not levels or len(nodes) != len(raw_nodes):
+        return None
+    seen[sid] = path
+    return Scenario(sid, title, summary, kind, levels, minutes, sources, modules, start,
+                    MappingProxyType(nodes), decisions)
+
+
+def _scenario_id(f: Fields, path, seen: dict, report) -> str | None:
+    sid = f.identifier("id")
+    if sid and sid != path.stem:
+        report(f.line_of("id"), f"'id' is {sid!r} but the file is {path.name}: they must match")
+    if sid in seen:
+        report(f.line_of("id"), f"duplicate scenario id {sid!r}")
+    return sid
+
+
+def _levels(f: Fields, report) -> tuple[int, ...]:
+    return tuple(sorted({lvl for line, lvl in f.items("levels")
+                         if lvl in (1, 2, 3) or report(line, f"unknown level {lvl!r}")}))
+
+
+def _load_nodes(sf: _ScenarioFile) -> tuple[dict[str, Node], dict[str, list[tuple[str, int]]]]:
+    """The nodes that could be built, and every node's links onward as (node id, line)."""
+    nodes: dict[str, Node] = {}
+    edges: dict[str, list[tuple[str, int]]] = {}
+    for node_id, entry in sf.raw_nodes.items():
+        node = _load_node(sf, node_id, entry, edges)
+        if node is not None:
+            nodes[node_id] = node
+    return nodes, edges
+
+
+def _load_node(sf: _ScenarioFile, node_id: str, entry, edges: dict) -> Node | None:
+    nf = Fields(entry, sf.report, where=f"node {node_id!r}")
+    if not nf.ok:
+        return None
+    nf.unknown_keys({"text", "choices", "ending", "debrief"})
+    text = nf.text("text")
+    edges[node_id] = []
+    ending, choices = None, ()
+    if "ending" in nf.mapping:
+        ending = _load_ending(sf, nf, node_id)
+    else:
+        choices = _load_choices(sf, nf, node_id, edges[node_id])
+    if text is None:
+        return None
+    return Node(node_id, sf.b.render(text, sf.report, nf.line_of("text")), choices, ending)
+
+
+def _load_ending(sf: _ScenarioFile, nf: Fields, node_id: str) -> Ending | None:
+    report = sf.report
+    ef = Fields(nf.mapping.get("ending"), report, where=f"ending {node_id!r}")
+    df = Fields(nf.mapping.get("debrief"), report, where=f"debrief of ending {node_id!r}") \
+        if nf.mapping.get("debrief") is not None else None
+    if df is None:
+        report(sf.raw_nodes.line_of(node_id), f"ending {node_id!r} has no 'debrief'")
+    if "choices" in nf.mapping:
+        report(nf.line_of("choices"), f"ending {node_id!r} cannot also have choices")
+    etitle, outcome = ef.text("title"), ef.choice("outcome", OUTCOMES)
+    if df is None or not df.ok:
+        return None
+    return _debrief(sf, df, etitle, outcome)
+
+
+def _debrief(sf: _ScenarioFile, df: Fields, etitle: str | None, outcome: str | None) -> Ending | None:
+    b, report = sf.b, sf.report
+    dsummary = df.text("summary")
+    points = df.text_list("key_points")
+    more = _read_more(b, report, df.line_of("read_more"), df.mapping.get("read_more"), sf.anchors)
+    if not (etitle and outcome and dsummary and points):
+        return None
+    return Ending(etitle, outcome, b.render(dsummary, report, df.line_of("summary")),
+                  tuple(b.render(p, report, df.line_of("key_points"), inline=True) for p in points), more)
+
+
+def _load_choices(sf: _ScenarioFile, nf: Fields, node_id: str, onward: list) -> tuple[Choice, ...]:
+    choices = []
+    items = nf.items("choices")
+    for index, (cline, c) in enumerate(items):
+        choice = _load_choice(sf, node_id, index, cline, c, onward)
+        if choice is not None:
+            choices.append(choice)
+    if not items:
+        sf.report(sf.raw_nodes.line_of(node_id), f"node {node_id!r} has no way forward: give it 'choices' or "
+                                                 f"make it an ending")
+    return tuple(choices)
+
+
+def _load_choice(sf: _ScenarioFile, node_id: str, index: int, cline: int, c, onward: list) -> Choice | None:
+    report = sf.report
+    where = f"choice {index + 1} of node {node_id!r}"
+    cf = Fields(c, report, where=where)
+    if not cf.ok:
+        return None
+    cf.unknown_keys({"label", "next", "feedback", "serves", "neglects"})
+    label, nxt, feedback = cf.text("label"), cf.text("next"), cf.text("feedback")
+    serves = cf.text_list("serves", required=False, allowed=sf.principles, what="principle")
+    neglects = cf.text_list("neglects", required=False, allowed=sf.principles, what="principle")
+    _check_principle_tags(cf, cline, where, serves, neglects, report)
+    if nxt is not None and nxt not in sf.raw_nodes:
+        report(cf.line_of("next"), f"{where} points to a node that does not exist: {nxt!r}")
+        nxt = None
+    if nxt:
+        onward.append((nxt, cf.line_of("next")))
+    if not (label and nxt and feedback):
+        return None
+    return Choice(index, label, nxt, sf.b.render(feedback, report, cf.line_of("feedback")), serves, neglects)
+
+
+def _check_principle_tags(cf: Fields, cline: int, where: str, serves, neglects, report) -> None:
+    if not serves and not neglects and not ("serves" in cf.mapping or "neglects" in cf.mapping):
+        report(cline, f"{where} has no principle tags ('serves' or 'neglects')")
+    elif not serves and not neglects:
+        report(cline, f"{where} has empty principle tags")
+
+
+def _check_size(f: Fields, report, raw_nodes, decisions: int) -> None:
     ending_ids = [n for n in raw_nodes if isinstance(raw_nodes[n], dict) and "ending" in raw_nodes[n]]
     if len(ending_ids) < MIN_ENDINGS:
         report(f.line_of("nodes"), f"a dilemma needs at least {MIN_ENDINGS} distinct endings; "
@@ -199,11 +264,6 @@ def _load_scenario(b, path, seen: dict) -> Scenario | None:  # noqa: C901 - over
     if decisions < MIN_DECISIONS:
         report(f.line_of("start"), f"the longest path has {decisions} decision point(s); a dilemma "
                                    f"needs at least {MIN_DECISIONS}")
-    if None in (sid, title, summary, kind, minutes) or not levels or len(nodes) != len(raw_nodes):
-        return None
-    seen[sid] = path
-    return Scenario(sid, title, summary, kind, levels, minutes, sources, modules, start,
-                    MappingProxyType(nodes), decisions)
 
 
 def _check_graph(report, raw_nodes, edges, start) -> int:
