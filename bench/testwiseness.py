@@ -3,7 +3,7 @@
 Draws assessments with the real draw (app/quizzes/draw.py), shuffles each question's options as an
 attempt does, answers every question by one naive strategy, marks it with the question types' own
 scoring and the real percentage rule, and counts passes at the pass mark. Prints, per level and
-strategy, the share of draws passed and the mean score. tests/test_testwiseness.py asserts the
+strategy, the share of draws passed and the mean score. tests/unit/test_testwiseness.py asserts the
 same figures stay at or below 1%.
 
     .venv/bin/python bench/testwiseness.py [--draws 10000] [--pass-mark 80]

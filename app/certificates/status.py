@@ -18,7 +18,7 @@ The rules:
   certificate lapses first).
 
 The completion report applies the same rules in SQL for every member at once
-(app/data/report.py, _statuses()); tests/test_status_sql.py checks that the two agree on every
+(app/data/report.py, _statuses()); tests/integration/test_status_sql.py checks that the two agree on every
 member of a generated council. A change to a rule here is a change there too.
 """
 from __future__ import annotations

@@ -27,7 +27,7 @@ PARAPHRASE_MIN_WORDS = 10
 # (0-100: the rarity-weighted share of words they have in common in the same order, see
 # originality.Seeds). Measured: the sentences the review names as close paraphrases score 60-87,
 # while 19 sentences written independently from the same facts score 2-52
-# (tests/test_originality.py holds both sets). On the course as the review saw it, 160 sentences
+# (tests/unit/test_originality.py holds both sets). On the course as the review saw it, 160 sentences
 # reach 55; the review counted 147 by its own measure.
 PARAPHRASE_SENTENCE_SCORE = 55
 

@@ -6,7 +6,7 @@ the same on SQLite and PostgreSQL); Python only builds the rows it is about to s
 page of the report for every councillor in England reads a page of rows, not 200,000 attempts.
 
 The status rules are app.certificates.status.decide(). _statuses() below is the same rules written
-as SQL, step by step in the same order; tests/test_status_sql.py checks that the two agree for every
+as SQL, step by step in the same order; tests/integration/test_status_sql.py checks that the two agree for every
 member of a generated council (29 February, a refresher due today, a face-to-face certificate, a
 leaver and the rest), on SQLite and on PostgreSQL. Change one, change the other.
 """

@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from tests.e2e.live import OFFICER, LiveServer, signed_in_as
-from tests.test_moderngov import standard_file
+from tests.integration.test_moderngov import standard_file
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from app.models import Councillor, CouncillorRole
 from app.roles import ROLE_LEVELS, level_for_roles, required_level
 from app.extensions import db
 from tests.conftest import REPO, make_councillor
-from tests.test_content_check import edit, line_of, run_check
+from tests.integration.test_content_check import edit, line_of, run_check
 
 
 @pytest.fixture(scope="module")

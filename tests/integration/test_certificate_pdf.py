@@ -77,7 +77,7 @@ def test_a_face_to_face_certificate_says_so_without_a_score(app):
 
 
 def test_the_signatory_comes_from_configuration(app, client, auth, councillor):
-    from tests.test_certificates import complete_induction, pdf_text
+    from tests.integration.test_certificates import complete_induction, pdf_text
 
     app.config.update(TODAY=date(2026, 11, 22), CERTIFICATE_SIGNATORY_NAME="Morgan Reyes",
                       CERTIFICATE_SIGNATORY_ROLE="Head of Democratic Services")

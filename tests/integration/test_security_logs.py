@@ -8,7 +8,7 @@ from app.auth import throttle
 from app.extensions import db
 from app.models import AuditEvent
 from tests.conftest import PASSWORD, last_email, link_in, make_councillor, make_officer
-from tests.test_auth_security import fast_hashes  # noqa: F401 - a fixture
+from tests.integration.test_auth_security import fast_hashes  # noqa: F401 - a fixture
 
 NAME = "Councillor Philippa Quixote"
 EMAIL = "philippa.quixote@example.gov.uk"

@@ -17,7 +17,7 @@ from app.content.problems import Problem
 from app.extensions import db
 from app.models import Person
 from tests.conftest import REPO, make_councillor
-from tests.test_security_xss import executable_markup
+from tests.integration.test_security_xss import executable_markup
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

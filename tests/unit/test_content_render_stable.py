@@ -2,7 +2,7 @@
 
 tests/fixtures/module_anchors.json was written from the markdown-it renderer before the switch to
 Python-Markdown (regenerate only on purpose, after a content change: python -m
-tests.test_content_render_stable). Other modules, quizzes, dilemmas and bookmarks link to these ids.
+tests.unit.test_content_render_stable). Other modules, quizzes, dilemmas and bookmarks link to these ids.
 """
 import json
 import re

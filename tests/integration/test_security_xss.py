@@ -294,7 +294,7 @@ def _sign_in(app, email):
 
 def _pages(app, course):
     """Every page that shows content, with an attempt holding every question."""
-    from tests.test_access import SAMPLE_ARGUMENTS
+    from tests.integration.test_access import SAMPLE_ARGUMENTS
 
     yield "/sources"
     for module in course.modules:

@@ -117,7 +117,7 @@ def _post_routes(app):
 
 @pytest.mark.parametrize("who", ["councillor", "officer"])
 def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, who):
-    from tests.test_access import _url
+    from tests.integration.test_access import _url
 
     app.config["WTF_CSRF_ENABLED"] = True
     person_id = make_councillor(app) if who == "councillor" else make_officer(app)

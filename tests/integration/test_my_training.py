@@ -13,7 +13,7 @@ from app.content import current_course
 from app.extensions import db
 from app.models import Certificate, ChecklistAnswer, ModuleRead, ScenarioRun
 from tests.conftest import make_councillor
-from tests.test_certificates import complete_induction, finish, pass_assessment
+from tests.integration.test_certificates import complete_induction, finish, pass_assessment
 
 TODAY = date(2026, 11, 22)
 

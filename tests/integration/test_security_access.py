@@ -13,7 +13,7 @@ from app.clock import today
 from app.extensions import db
 from app.models import Certificate, ChecklistAnswer, QuizAttempt, ScenarioRun
 from tests.conftest import PASSWORD, make_councillor
-from tests.test_access import SAMPLE_ARGUMENTS
+from tests.integration.test_access import SAMPLE_ARGUMENTS
 
 OWNER_NAME = "Councillor Owner Zebedee"
 OWNER_EMAIL = "owner.zebedee@example.gov.uk"
@@ -132,7 +132,7 @@ def test_a_councillor_cannot_reach_another_councillors_objects(app, owner_and_in
 
 
 def test_no_page_a_councillor_can_open_shows_another_councillors_records(app, owner_and_intruder):
-    from tests.test_access import _url
+    from tests.integration.test_access import _url
 
     intruder_client = _client_for(app, "nosy.parker@example.gov.uk")
     opened = 0

@@ -16,7 +16,7 @@ from app import create_app
 from app.extensions import db
 from app.models import OutboxMessage
 from app.urls import external_url
-from tests.test_auth_security import fast_hashes  # noqa: F401 - a fixture
+from tests.integration.test_auth_security import fast_hashes  # noqa: F401 - a fixture
 from tests.conftest import PASSWORD, REPO, last_email, link_in, make_councillor, make_officer
 
 EMAIL = "pat.jones@example.gov.uk"
@@ -565,7 +565,7 @@ def test_a_pasted_control_character_is_cleaned_and_the_export_works(app):
 
 
 def test_an_import_with_control_characters_saves_them_cleaned(app):
-    from tests.test_import import confirm_from, upload
+    from tests.integration.test_import import confirm_from, upload
 
     officer = _officer_client(app)
     preview = upload(officer, "name,email\nCtrl\x01Name,ctrl@example.gov.uk\nNul\x00Name,nul@example.gov.uk\n")
@@ -595,7 +595,7 @@ def test_superscript_digits_are_not_numbers(app):
 
 def test_an_import_over_the_row_limit_is_refused_with_a_clear_message(app):
     from app.officers import importer
-    from tests.test_import import upload
+    from tests.integration.test_import import upload
 
     officer = _officer_client(app)
     rows = "".join(f"Member {n},m{n}@example.gov.uk\n" for n in range(importer.MAX_ROWS + 1))

@@ -26,7 +26,7 @@ from app.content import yamlsource
 from app.content.blocks import CITE, Block, course_files, file_blocks, iter_sentences, plain_text
 from app.content.citations import names_law
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
