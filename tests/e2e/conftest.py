@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.smtp_server import free_port
+
 from tests.e2e.browser import AXE, REPO, Browser, browser_missing
 from tests.e2e.live import DEMO_PASSWORD, KEYBOARD, NO_JS, OFFICER, TOUR, LiveServer, QuietHandler
 
@@ -43,7 +45,9 @@ def live_server():
     from app.models import Councillor, Officer
 
     folder = tempfile.mkdtemp(prefix="e2e-db-")
+    port = free_port()
     app = create_app({
+        "BASE_URL": f"http://127.0.0.1:{port}",  # other hosts are refused, and links are built from it
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'e2e.db'}",
         "CONTENT_ROOT": str(REPO),
         "WTF_CSRF_ENABLED": True,  # the browser fills in the real forms, tokens and all
@@ -59,7 +63,7 @@ def live_server():
         db.session.commit()
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
