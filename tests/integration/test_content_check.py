@@ -290,6 +290,15 @@ def test_dead_end_and_trap_are_reported(course_copy):
     assert "node 'dead-end' has no way forward" in output
 
 
+def test_a_broken_debrief_on_the_first_node_is_reported_not_a_crash(course_copy):
+    # The loader once reused the previous node's choices here, and crashed when there was none.
+    text = SCENARIO.replace("nodes:\n", "nodes:\n  end-zero:\n    ending: {title: Z, outcome: good}\n"
+                                         "    text: Zero.\n    debrief: [not, a, mapping]\n", 1)
+    output = scenario_output(course_copy, text)
+    assert "scenarios/test-dilemma.yaml:13: debrief of ending 'end-zero' must be a mapping" in output, output
+    assert "Traceback" not in output and "Error" not in output
+
+
 def test_too_few_endings_and_decisions(course_copy):
     text = """id: test-dilemma
 title: T
