@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from app.auth import passwords
 from app.auth.passwords import hash_password
 from app.extensions import db
 from app.models import Councillor, Officer, OutboxMessage
@@ -96,6 +97,22 @@ def councillor(app):
 @pytest.fixture
 def officer(app):
     return make_officer(app)
+
+
+@pytest.fixture
+def fast_hashes(monkeypatch):
+    """Cheap argon2 settings, for test files that sign in dozens of times."""
+    from argon2 import PasswordHasher
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("timing only"))
+
+
+@pytest.fixture
+def signed_in_officer(client, auth, officer):
+    auth.sign_in(email="sam.officer@example.gov.uk")
+    return officer
 
 
 def last_email(app, to: str) -> OutboxMessage:

@@ -3,10 +3,8 @@ a preview as a module shows them, a history of who changed what, effective witho
 import re
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from app.auth import passwords
 from app.content import local_facts
 from app.extensions import db
 from app.models import AuditEvent, LocalFactsVersion
@@ -14,17 +12,7 @@ from app.models import AuditEvent, LocalFactsVersion
 OFFICER = "sam.officer@example.gov.uk"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("timing only"))
-
-
-@pytest.fixture
-def signed_in_officer(client, auth, officer):
-    auth.sign_in(email=OFFICER)
-    return officer
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # argon2 at test cost: see conftest
 
 
 def form_from(page: str) -> dict:

@@ -4,10 +4,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from app.auth import passwords
 from app.extensions import db
 from app.models import AuditEvent, Certificate, OutboxMessage
 from app.officers import reminders
@@ -16,11 +14,7 @@ from tests.conftest import make_councillor
 OFFICER = "sam.officer@example.gov.uk"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("timing only"))
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # argon2 at test cost: see conftest
 
 
 @pytest.fixture

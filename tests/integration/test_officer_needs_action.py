@@ -5,9 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 
-from app.auth import passwords
 from app.extensions import db
 from app.models import Certificate, ModuleRead, ReminderSent
 from app.officers.needs_action import how_long
@@ -16,11 +14,7 @@ from tests.conftest import make_councillor
 OFFICER = "sam.officer@example.gov.uk"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("timing only"))
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # argon2 at test cost: see conftest
 
 
 @pytest.fixture

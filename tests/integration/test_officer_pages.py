@@ -4,9 +4,7 @@ import re
 from datetime import date, datetime
 
 import pytest
-from argon2 import PasswordHasher
 
-from app.auth import passwords
 from app.extensions import db
 from app.models import AuditEvent
 from app.officers.audit_words import describe, local_date_time
@@ -15,17 +13,7 @@ from tests.conftest import make_councillor
 OFFICER = "sam.officer@example.gov.uk"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("timing only"))
-
-
-@pytest.fixture
-def signed_in_officer(client, auth, officer):
-    auth.sign_in(email=OFFICER)
-    return officer
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # argon2 at test cost: see conftest
 
 
 def title(page: str) -> str:

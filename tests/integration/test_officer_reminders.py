@@ -3,10 +3,8 @@ in the audit log and the member's history. Bulk invitations get the same check s
 from datetime import date, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from app.auth import passwords
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, ReminderSent
 from tests.conftest import make_councillor
@@ -14,17 +12,7 @@ from tests.conftest import make_councillor
 OFFICER = "sam.officer@example.gov.uk"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("timing only"))
-
-
-@pytest.fixture
-def signed_in_officer(client, auth, officer):
-    auth.sign_in(email=OFFICER)
-    return officer
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # argon2 at test cost: see conftest
 
 
 def overdue_member(app, name, email, ward="Abbey"):

@@ -4,12 +4,10 @@ import io
 from datetime import date, datetime
 
 import pytest
-from argon2 import PasswordHasher
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import event, select
 
-from app.auth import passwords
 from app.extensions import db
 from app.models import AuditEvent, Certificate, Councillor, CouncillorRole, ModuleRead, QuizAttempt, ScenarioRun
 from app.officers import charts, exports, report
@@ -17,11 +15,7 @@ from app.officers import charts, exports, report
 TODAY = date(2026, 6, 1)
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("timing only"))
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # argon2 at test cost: see conftest
 
 
 @pytest.fixture

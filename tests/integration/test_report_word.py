@@ -4,12 +4,10 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import select
 
-from app.auth import passwords
 from app.extensions import db
 from app.models import AuditEvent, Councillor, CouncillorRole
 from tests.conftest import make_councillor
@@ -17,11 +15,7 @@ from tests.conftest import make_councillor
 OFFICER = "sam.officer@example.gov.uk"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("timing only"))
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # argon2 at test cost: see conftest
 
 
 def read(body: bytes):
