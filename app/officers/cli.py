@@ -59,8 +59,31 @@ def import_members(file: Path, dry_run: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
 @click.option("--use-home-email", "home_emails", multiple=True, metavar="COUNCILLORID",
               help="Use this councillor's home email, as they have no council email (repeat for each).")
-def sync_moderngov(url: str | None, file: Path | None, dry_run: bool, home_emails: tuple[str, ...]) -> None:  # noqa: C901 - over the cap of 12 before the gate; split it when next changed
+def sync_moderngov(url: str | None, file: Path | None, dry_run: bool, home_emails: tuple[str, ...]) -> None:
     """Add, update and mark as leavers the councillors modern.gov lists: all or nothing."""
+    from app.officers import moderngov
+
+    the_plan, source = _moderngov_plan(url, file, home_emails)
+    _echo_moderngov_preview(the_plan)
+    counts = the_plan.counts() + (f", {the_plan.past_members_skipped} past member(s) not added"
+                                  if the_plan.past_members_skipped else "")
+    if dry_run:
+        click.echo(f"Dry run: {counts}. Nothing was changed.")
+        return
+    if not the_plan.has_changes:
+        click.echo(f"Nothing to change: {counts}.")
+        return
+    try:
+        summary = moderngov.apply(the_plan, source=source)
+    except moderngov.SyncFailed as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Synced: {len(summary.added_ids)} added, {len(summary.updated_ids)} updated, "
+               f"{len(summary.deactivated_ids)} deactivated, {len(summary.elections)} election(s) recorded.")
+
+
+def _moderngov_plan(url: str | None, file: Path | None, home_emails: tuple[str, ...]):
+    """The plan from the web service or a saved file, or exit with what was wrong."""
     from flask import current_app
 
     from app.officers import moderngov
@@ -71,11 +94,9 @@ def sync_moderngov(url: str | None, file: Path | None, dry_run: bool, home_email
         sys.exit(2)
     try:
         if file:
-            source = file.name
-            data = file.read_bytes()
+            source, data = file.name, file.read_bytes()
         else:
-            source = url
-            data = moderngov.fetch(url)
+            source, data = url, moderngov.fetch(url)
         the_plan = moderngov.plan(moderngov.read(data, source), confirmed_home_emails=set(home_emails))
     except moderngov.SyncFailed as exc:
         click.echo(str(exc), err=True)
@@ -87,6 +108,12 @@ def sync_moderngov(url: str | None, file: Path | None, dry_run: bool, home_email
     if not the_plan.ok:
         click.echo(f"{len(the_plan.errors)} problem(s) in {source}: nothing was changed.", err=True)
         sys.exit(1)
+    return the_plan, source
+
+
+def _echo_moderngov_preview(the_plan) -> None:
+    from app.officers import moderngov
+
     no_email = {r.councillor_id for r in the_plan.no_council_email}
     for add in the_plan.adds:
         note = f" [{moderngov.NO_COUNCIL_EMAIL}]" if add.record.councillor_id in no_email else ""
@@ -107,22 +134,6 @@ def sync_moderngov(url: str | None, file: Path | None, dry_run: bool, home_email
         if record.home_email:
             click.echo(f"{moderngov.NO_COUNCIL_EMAIL}: councillorid {record.councillor_id} has a home email; "
                        f"to use it, run again with --use-home-email {record.councillor_id}")
-    counts = the_plan.counts() + (f", {the_plan.past_members_skipped} past member(s) not added"
-                                  if the_plan.past_members_skipped else "")
-    if dry_run:
-        click.echo(f"Dry run: {counts}. Nothing was changed.")
-        return
-    if not the_plan.has_changes:
-        click.echo(f"Nothing to change: {counts}.")
-        return
-    try:
-        summary = moderngov.apply(the_plan, source=source)
-    except moderngov.SyncFailed as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-    click.echo(f"Synced: {len(summary.added_ids)} added, {len(summary.updated_ids)} updated, "
-               f"{len(summary.deactivated_ids)} deactivated, {len(summary.elections)} election(s) recorded.")
-
 
 FORMATS = ("csv", "xlsx", "pdf")
 

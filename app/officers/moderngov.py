@@ -371,7 +371,7 @@ class Plan:
                 f"{len(self.unchanged)} unchanged, {len(self.elections)} election date(s) to record")
 
 
-def plan(parsed: Parsed, confirmed_home_emails: set[str] | frozenset[str] = frozenset(),  # noqa: C901 - over the cap of 12 before the gate; split it when next changed
+def plan(parsed: Parsed, confirmed_home_emails: set[str] | frozenset[str] = frozenset(),
          rules: list[Rule] | None = None, today: date | None = None) -> Plan:
     """What syncing would do. Members are matched by councillorid, or (the first time) by work email."""
     today = today or clock_today()
@@ -379,9 +379,7 @@ def plan(parsed: Parsed, confirmed_home_emails: set[str] | frozenset[str] = froz
     if parsed.errors:
         return result
     rules = load_rules() if rules is None else rules
-    managed_roles = {rule.role for rule in rules}
-    ids = [r.councillor_id for r in parsed.records]
-    by_id = store.councillors_by_moderngov_id(ids)
+    by_id = store.councillors_by_moderngov_id([r.councillor_id for r in parsed.records])
     emails = [e for r in parsed.records for e in (r.work_email, r.home_email) if e]
     people_by_email = store.people_by_email(emails)
     known_dates = store.election_dates()
@@ -389,69 +387,94 @@ def plan(parsed: Parsed, confirmed_home_emails: set[str] | frozenset[str] = froz
     emails_taken: dict[str, str] = {}
     for record in parsed.records:
         where = f"councillor {record.position} (councillorid {record.councillor_id})"
-        member = by_id.get(record.councillor_id)
-        email = record.work_email
-        if email is None and record.home_email and record.councillor_id in confirmed_home_emails:
-            email = record.home_email
-        if member is None and email:
-            other = people_by_email.get(email)
-            if other is not None:
-                if not other.is_councillor:
-                    result.errors.append(Problem(
-                        where, f"{email} belongs to an officer's account, not a councillor's."))
-                    continue
-                if other.moderngov_id not in (None, record.councillor_id):
-                    result.errors.append(Problem(where, f"{email} belongs to the member with councillorid "
-                                                        f"{other.moderngov_id}. Correct it in modern.gov."))
-                    continue
-                member = other  # the first sync after a CSV import: link the member to modern.gov
+        email = _email_for(record, confirmed_home_emails)
+        member, problem = _linked_member(record, email, by_id.get(record.councillor_id), people_by_email)
+        if problem is None and email in emails_taken:
+            problem = (f"{email} is also councillorid {emails_taken[email]}'s email: "
+                       "each member needs their own.")
+        if problem:
+            result.errors.append(Problem(where, problem))
+            continue
         if email:
-            if email in emails_taken:
-                result.errors.append(Problem(where, f"{email} is also councillorid {emails_taken[email]}'s "
-                                                    "email: each member needs their own."))
-                continue
             emails_taken[email] = record.councillor_id
         leaver = record.is_leaver(today)
         elected_on = record.current_term_start(today)
         if elected_on and elected_on not in known_dates:
             new_dates.add(elected_on)
         if member is None:
-            if leaver:
-                result.past_members_skipped += 1
-                continue
-            roles = tuple(sorted({"member"} | roles_for(record.key_posts, rules)))
-            result.adds.append(Addition(record, email, roles, elected_on))
-            continue
-        if member.erased_at is not None:
-            result.unchanged.append(record)  # an erased member's record stays erased
-            continue
-        if leaver:
-            if member.active:
-                result.leavers.append(Leaver(member.id, record))
-            else:
-                result.unchanged.append(record)
-            continue
-        if email and email != member.email and people_by_email.get(email) not in (None, member):
-            result.errors.append(Problem(where, f"{email} belongs to another account, so it cannot become "
-                                                f"this member's email."))
-            continue
-        wanted = {"moderngov_id": record.councillor_id, "name": record.name, "sort_name": sort_name(record.name),
-                  "ward": record.ward, "party": record.party, "key_posts": record.key_posts}
-        if email:
-            wanted["email"] = email  # no email in modern.gov leaves the one an officer added
-        if elected_on:
-            wanted["elected_on"] = elected_on
-        values = {k: v for k, v in wanted.items() if getattr(member, k) != v}
-        current = member.role_keys
-        roles = (current - managed_roles) | roles_for(record.key_posts, rules) | {"member"}
-        change = Change(member.id, record, values, tuple(sorted(roles - current)),
-                        tuple(sorted(current - roles)), reactivate=not member.active)
-        if change.describe():
-            result.updates.append(change)
+            _plan_newcomer(result, record, email, leaver, elected_on, rules)
         else:
-            result.unchanged.append(record)
+            _plan_member(result, member, record, email, leaver, elected_on, where, people_by_email, rules)
     result.elections = sorted(new_dates)
     return result
+
+
+def _email_for(record: Record, confirmed_home_emails: set[str] | frozenset[str]) -> str | None:
+    # A home email only when an officer has confirmed it for this councillor.
+    if record.work_email is None and record.home_email and record.councillor_id in confirmed_home_emails:
+        return record.home_email
+    return record.work_email
+
+
+def _linked_member(record: Record, email: str | None, member, people_by_email):
+    """(the member this record is, or None; why it cannot be matched, or None)."""
+    if member is not None or not email:
+        return member, None
+    other = people_by_email.get(email)
+    if other is None:
+        return None, None
+    if not other.is_councillor:
+        return None, f"{email} belongs to an officer's account, not a councillor's."
+    if other.moderngov_id not in (None, record.councillor_id):
+        return None, (f"{email} belongs to the member with councillorid {other.moderngov_id}. "
+                      "Correct it in modern.gov.")
+    return other, None  # the first sync after a CSV import: link the member to modern.gov
+
+
+def _plan_newcomer(result: Plan, record: Record, email: str | None, leaver: bool, elected_on: date | None,
+                   rules: list[Rule]) -> None:
+    if leaver:
+        result.past_members_skipped += 1
+        return
+    roles = tuple(sorted({"member"} | roles_for(record.key_posts, rules)))
+    result.adds.append(Addition(record, email, roles, elected_on))
+
+
+def _plan_member(result: Plan, member, record: Record, email: str | None, leaver: bool,
+                 elected_on: date | None, where: str, people_by_email, rules: list[Rule]) -> None:
+    if member.erased_at is not None:
+        result.unchanged.append(record)  # an erased member's record stays erased
+        return
+    if leaver:
+        if member.active:
+            result.leavers.append(Leaver(member.id, record))
+        else:
+            result.unchanged.append(record)
+        return
+    if email and email != member.email and people_by_email.get(email) not in (None, member):
+        result.errors.append(Problem(where, f"{email} belongs to another account, so it cannot become "
+                                            f"this member's email."))
+        return
+    change = _change_for(member, record, email, elected_on, rules)
+    if change.describe():
+        result.updates.append(change)
+    else:
+        result.unchanged.append(record)
+
+
+def _change_for(member, record: Record, email: str | None, elected_on: date | None, rules: list[Rule]) -> Change:
+    wanted = {"moderngov_id": record.councillor_id, "name": record.name, "sort_name": sort_name(record.name),
+              "ward": record.ward, "party": record.party, "key_posts": record.key_posts}
+    if email:
+        wanted["email"] = email  # no email in modern.gov leaves the one an officer added
+    if elected_on:
+        wanted["elected_on"] = elected_on
+    values = {k: v for k, v in wanted.items() if getattr(member, k) != v}
+    current = member.role_keys
+    managed_roles = {rule.role for rule in rules}
+    roles = (current - managed_roles) | roles_for(record.key_posts, rules) | {"member"}
+    return Change(member.id, record, values, tuple(sorted(roles - current)),
+                  tuple(sorted(current - roles)), reactivate=not member.active)
 
 
 @dataclass(frozen=True)
