@@ -72,7 +72,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "CONTENT_ROOT": str(ROOT),
-                          "SERVER_NAME": "bench.test", "TODAY": TODAY})
+                          "BASE_URL": "http://bench.test", "TODAY": TODAY})
         with app.app_context():
             db.create_all()
             start = time.perf_counter()

@@ -140,7 +140,7 @@ def peak_memory(path: Path, url: str) -> tuple[float, float]:
 
 def make_app(path: Path):
     return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "CONTENT_ROOT": str(ROOT),
-                       "SERVER_NAME": "bench.test", "TODAY": TODAY})
+                       "BASE_URL": "http://bench.test", "TODAY": TODAY})
 
 
 def signed_in_client(path: str):
