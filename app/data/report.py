@@ -106,14 +106,29 @@ class StatusRules:
         return self.today + timedelta(days=self.warning_days)
 
 
-class ReportFilters(Protocol):
-    status: str
-    ward: str
-    party: str
-    role: str
-    due_within: int | None
-    sort: str
-    direction: str
+class Sorting(Protocol):
+    @property
+    def sort(self) -> str: ...
+
+    @property
+    def direction(self) -> str: ...
+
+
+class ReportFilters(Sorting, Protocol):
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def ward(self) -> str: ...
+
+    @property
+    def party(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def due_within(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -168,24 +183,66 @@ def _level_of(role, levels: Mapping[str, int]):
     return case(dict(levels), value=role, else_=1) if levels else literal(1)
 
 
-def _statuses(rules: StatusRules):
-    """One row per active councillor: decide()'s record, in SQL. Read decide() beside it."""
-    return _statuses_cached(rules.today, rules.warning_days, rules.induction_months,
-                            tuple(sorted(rules.role_levels.items())), tuple(sorted(rules.pathway_for_level.items())),
-                            rules.refresher_id)
+def _statuses(rules: StatusRules, filters: ReportFilters | None = None):
+    """One row per active councillor: decide()'s record, in SQL. Read decide() beside it.
+
+    Two steps: "facts" reads each member's roles, certificates and activity once (the ward, party
+    and role filters apply there, before any status is worked out), then the outer select decides
+    from those facts. The facts are fenced off (OFFSET 0) so the database does not fold the two
+    steps into one, which would copy each date calculation into every expression that uses it.
+    """
+    columns, joined, active = _facts_parts(rules.induction_months, tuple(sorted(rules.role_levels.items())))
+    facts = (select(*columns).select_from(joined).where(*active, *_people_where(filters))
+             .offset(0).subquery("facts"))
+    f = facts.c
+    warning_from = rules.warning_from
+    status = case(
+        (f.meeting_due < rules.today, "overdue"),
+        (f.meeting_due <= warning_from, "due soon"),
+        (f.meeting_due.is_not(None), "current"),
+        (f.unmet_due_by < rules.today, "overdue"),
+        (and_(f.unmet_due_by == f.latest_due, f.unmet_due_by <= warning_from), "due soon"),
+        (f.started == 1, "in progress"),
+        else_="not started")
+    by_level = case(dict(rules.pathway_for_level), value=f.required_level,
+                    else_=rules.pathway_for_level.get(1, ""))
+    pathway = case((f.meeting_due <= warning_from, rules.refresher_id), else_=by_level)
+    return (select(f.member_id, f.name, f.ward, f.party, f.required_level, pathway.label("required_pathway"),
+                   status.label("status"),
+                   func.coalesce(f.meeting_completed, f.any_completed).label("last_completed"),
+                   func.coalesce(f.meeting_due, f.latest_due).label("refresher_due"),
+                   f.best_score, f.dilemmas_done,
+                   func.coalesce(f.meeting_due, f.unmet_due_by).label("due_by"), f.started,
+                   *(f[flag] for flag in FLAGS))
+            .subquery("statuses"))
+
+
+def _people_where(filters: ReportFilters | None) -> list[ColumnElement]:
+    """The ward, party and role filters: about the member alone, so applied before any status."""
+    if filters is None:
+        return []
+    people, roles = Person.__table__.c, CouncillorRole.__table__.c
+    where = []
+    if filters.ward:
+        where.append(func.lower(people.ward) == filters.ward.lower())
+    if filters.party:
+        where.append(func.lower(people.party) == filters.party.lower())
+    if filters.role == NO_ROLE:
+        where.append(not_(exists().where(roles.person_id == people.id)))
+    elif filters.role:
+        where.append(exists().where(roles.person_id == people.id, roles.role == filters.role))
+    return where
 
 
 @functools.lru_cache(maxsize=16)
-def _statuses_cached(today: date, warning_days: int, induction_months: int, role_levels: tuple,
-                     pathway_for_level: tuple, refresher_id: str):
-    # Building the expression costs more than a small council's whole query, and the statement
-    # is the same all day: build it once per day and settings (SQLAlchemy caches the compiling).
-    rules = StatusRules(today, warning_days, induction_months, dict(role_levels), dict(pathway_for_level),
-                        refresher_id)
+def _facts_parts(induction_months: int, role_levels_items: tuple):
+    # Building the expressions costs more than a small council's whole query, and they do not
+    # change with the day: build them once per settings (SQLAlchemy caches the compiling).
+    role_levels = dict(role_levels_items)
     people, roles, certs = Person.__table__.c, CouncillorRole.__table__.c, Certificate.__table__.c
-    level = _level_of(roles.role, rules.role_levels)
-    induction = literal(rules.induction_months, Integer)
-    higher_levels = sorted({value for value in rules.role_levels.values() if value > 1})
+    level = _level_of(roles.role, role_levels)
+    induction = literal(induction_months, Integer)
+    higher_levels = sorted({value for value in role_levels.values() if value > 1})
 
     # required = the highest level among the member's roles (1 with none). For the deadline of a
     # role needing more than the member holds: the earliest assigned_on among the roles at or
@@ -235,36 +292,22 @@ def _statuses_cached(today: date, warning_days: int, induction_months: int, role
     above = func.coalesce(held.c.held_level, 1)
     role_deadline = case(*((above < value, add_months(by_role.c[f"from_{value}"], induction))
                            for value in higher_levels)) if higher_levels else null()
-    unmet_due_by = earliest(election_deadline, role_deadline, held.c.latest_due)
-    due_by = func.coalesce(meeting_due, unmet_due_by)
     started = or_(held.c.certificates.is_not(None), activity)
-    status = case(
-        (meeting_due < rules.today, "overdue"),
-        (meeting_due <= rules.warning_from, "due soon"),
-        (meeting_due.is_not(None), "current"),
-        (unmet_due_by < rules.today, "overdue"),
-        (and_(unmet_due_by == held.c.latest_due, unmet_due_by <= rules.warning_from), "due soon"),
-        (started, "in progress"),
-        else_="not started")
-    by_level = case(dict(rules.pathway_for_level), value=required, else_=rules.pathway_for_level.get(1, ""))
-    pathway = case((meeting_due <= rules.warning_from, rules.refresher_id), else_=by_level)
-
-    return (select(people.id.label("member_id"), people.name, people.ward, people.party,
-                   required.label("required_level"), pathway.label("required_pathway"), status.label("status"),
-                   func.coalesce(meeting_completed, held.c.last_completed).label("last_completed"),
-                   func.coalesce(meeting_due, held.c.latest_due).label("refresher_due"),
-                   best.c.best.label("best_score"), func.coalesce(dilemmas.c.done, 0).label("dilemmas_done"),
-                   due_by.label("due_by"), case((started, 1), else_=0).label("started"),
-                   *(func.coalesce(by_role.c[f"has_{n}"], 0).label(f"has_{n}") for n in range(len(ROLE_LABELS))))
-            .select_from(
-                Person.__table__
-                .outerjoin(by_role, by_role.c.person_id == people.id)
-                .outerjoin(held, held.c.person_id == people.id)
-                .outerjoin(best, best.c.person_id == people.id)
-                .outerjoin(dilemmas, dilemmas.c.person_id == people.id)
-                .outerjoin(Election.__table__, elections.held_on == people.elected_on))
-            .where(people.kind == "councillor", people.active.is_(True))
-            .subquery("statuses"))
+    columns = (people.id.label("member_id"), people.name, people.ward, people.party,
+               required.label("required_level"), meeting_due.label("meeting_due"),
+               meeting_completed.label("meeting_completed"),
+               earliest(election_deadline, role_deadline, held.c.latest_due).label("unmet_due_by"),
+               held.c.latest_due.label("latest_due"), held.c.last_completed.label("any_completed"),
+               best.c.best.label("best_score"), func.coalesce(dilemmas.c.done, 0).label("dilemmas_done"),
+               case((started, 1), else_=0).label("started"),
+               *(func.coalesce(by_role.c[f"has_{n}"], 0).label(f"has_{n}") for n in range(len(ROLE_LABELS))))
+    joined = (Person.__table__
+              .outerjoin(by_role, by_role.c.person_id == people.id)
+              .outerjoin(held, held.c.person_id == people.id)
+              .outerjoin(best, best.c.person_id == people.id)
+              .outerjoin(dilemmas, dilemmas.c.person_id == people.id)
+              .outerjoin(Election.__table__, elections.held_on == people.elected_on))
+    return columns, joined, (people.kind == "councillor", people.active.is_(True))
 
 
 def _rank(column, values) -> ColumnElement:
@@ -286,28 +329,31 @@ def _roles_sort(s) -> ColumnElement:
 
 
 def _where(s, filters: ReportFilters, today: date) -> list[ColumnElement]:
-    roles = CouncillorRole.__table__.c
+    """On _statuses(rules, filters), which has applied the ward, party and role filters."""
+    return _who_where(s, filters, today) + _status_where(s, filters)
+
+
+def _who_where(s, filters: ReportFilters, today: date) -> list[ColumnElement]:
+    """Which members, beyond _people_where(): due within N days (Needs action keeps this filter)."""
     where = []
-    if filters.status:
-        where.append(s.c.status == filters.status)
-    if filters.ward:
-        where.append(func.lower(s.c.ward) == filters.ward.lower())
-    if filters.party:
-        where.append(func.lower(s.c.party) == filters.party.lower())
-    if filters.role == NO_ROLE:
-        where.append(not_(exists().where(roles.person_id == s.c.member_id)))
-    elif filters.role:
-        where.append(exists().where(roles.person_id == s.c.member_id, roles.role == filters.role))
     if filters.due_within is not None:
         # Overdue members are due "within N days" too: they are the ones to chase first.
         where.append(s.c.due_by <= today + timedelta(days=filters.due_within))
+    return where
+
+
+def _status_where(s, filters: ReportFilters) -> list[ColumnElement]:
+    """Which statuses: the status and Needs action filters (the ones Needs action drops)."""
+    where = []
+    if filters.status:
+        where.append(s.c.status == filters.status)
     needs = getattr(filters, "needs", "")
     if needs:
         where.append(_urgency(s) == NEEDS_CODES[needs])
     return where
 
 
-def _order(s, filters: ReportFilters) -> list:
+def _order(s, filters: Sorting) -> list:
     by_sort: dict[str, list[ColumnElement]] = {
         "name": [func.lower(s.c.name)],
         "ward": [func.lower(s.c.ward)],
@@ -332,7 +378,7 @@ def _order(s, filters: ReportFilters) -> list:
 
 
 def _matching(rules: StatusRules, filters: ReportFilters):
-    s = _statuses(rules)
+    s = _statuses(rules, filters)
     return s, select(s).where(*_where(s, filters, rules.today))
 
 
@@ -356,63 +402,106 @@ def _months(today: date, months_shown: int) -> list[date]:
 
 
 def _report(rules: StatusRules, filters: ReportFilters, months: list[date], limit: int | None = None,
-            offset: int = 0):
-    """One statement for the page: every member's status is worked out once (the matching CTE),
-    then three kinds of row come back together: the page's members ("row", with their position),
-    counts by status and role flags ("group", with n), and certificates per day ("month", with the
-    day in last_completed and n)."""
-    s, query = _matching(rules, filters)
-    matching = query.cte("matching").prefix_with("MATERIALIZED")
+            offset: int = 0, urgent_limit: int | None = None):
+    """One statement for the page: every member's status is worked out once (the "who" CTE: the
+    members the ward, party, role and due-date filters keep), then these kinds of row come back
+    together: the page's members ("row", with their position), counts by status and role flags
+    ("group", with n), certificates per day ("month", with the day in last_completed and n) and,
+    when urgent_limit is given, Needs action over the same members whatever their status: its
+    first rows ("urgent", with their position) and counts by status and started ("urgent-group").
+    """
+    s = _statuses(rules, filters)
+    who = select(s).where(*_who_where(s, filters, rules.today)).cte("who").prefix_with("MATERIALIZED")
+    matching = select(who).where(*_status_where(who, filters)).subquery("matching")
     m = matching.c
     types = {name: m[name].type for name in ROW_COLUMNS}
 
     def blank(name: str):
-        return type_coerce(null(), types[name])
+        return type_coerce(null(), types[name]).label(name)
+
+    def numbered(kind: str, source, order, first: int, count: int, *where):
+        ordered = (select(*(source.c[name] for name in ROW_COLUMNS),
+                          func.row_number().over(order_by=order).label("position"))
+                   .where(*where).subquery(f"ordered_{kind}"))
+        return (select(literal(kind).label("kind"), ordered.c.position, type_coerce(null(), Integer).label("n"),
+                       *(ordered.c[name] for name in ROW_COLUMNS))
+                .where(ordered.c.position > first, ordered.c.position <= first + count))
+
+    def counted(kind: str, source, grouped: tuple[str, ...]):
+        return (select(literal(kind).label("kind"), type_coerce(null(), Integer).label("position"),
+                       func.count().label("n"),
+                       *(source.c[name] if name in grouped else blank(name) for name in ROW_COLUMNS))
+                .group_by(*(source.c[name] for name in grouped)))
 
     parts = []
     if limit is not None:
-        order = _order(matching, filters)
         # Numbered in the report's order (one sort), then the page's numbers kept.
-        ordered = (select(*(m[name] for name in ROW_COLUMNS), func.row_number().over(order_by=order).label("position"))
-                   .subquery("ordered"))
-        parts.append(select(literal("row").label("kind"), ordered.c.position, type_coerce(null(), Integer).label("n"),
-                            *(ordered.c[name] for name in ROW_COLUMNS))
-                     .where(ordered.c.position > offset, ordered.c.position <= offset + limit))
-    grouped = ("status", *FLAGS)
-    parts.append(select(literal("group").label("kind"), type_coerce(null(), Integer).label("position"),
-                        func.count().label("n"),
-                        *(m[name] if name in grouped else blank(name).label(name) for name in ROW_COLUMNS))
-                 .group_by(*(m[name] for name in grouped)))
+        parts.append(numbered("row", matching, _order(matching, filters), offset, limit))
+    parts.append(counted("group", matching, ("status", *FLAGS)))
     certs = Certificate.__table__.c
     parts.append(select(literal("month").label("kind"), type_coerce(null(), Integer).label("position"),
                         func.count().label("n"),
-                        *(certs.completed_on.label(name) if name == "last_completed" else blank(name).label(name)
+                        *(certs.completed_on.label(name) if name == "last_completed" else blank(name)
                           for name in ROW_COLUMNS))
                  .where(certs.revoked_at.is_(None), certs.completed_on >= months[0],
                         certs.completed_on <= rules.today, certs.person_id.in_(select(m.member_id)))
                  .group_by(certs.completed_on))
+    if urgent_limit is not None:
+        if urgent_limit > 0:
+            parts.append(numbered("urgent", who, _order(who, _BY_URGENCY), 0, urgent_limit,
+                                  _urgency(who) != NO_ACTION))
+        parts.append(counted("urgent-group", who, ("status", "started")))
     return union_all(*parts)
 
 
+@dataclass(frozen=True)
+class _ByUrgency:
+    sort: str = "urgency"
+    direction: str = "asc"
+
+
+_BY_URGENCY = _ByUrgency()
+
+
+@dataclass
+class Urgent:
+    """Needs action: how many members are in each urgency group, and the most urgent of them."""
+
+    found: dict[int, int]
+    rows: list[Row]
+
+
 def _fold(result, months: list[date]) -> tuple[list[Row], dict[str, int], list[tuple[str, dict[str, int]]],
-                                               list[tuple[date, int]]]:
+                                               list[tuple[date, int]], Urgent]:
     shown: list[tuple[int, Row]] = []
+    urgent: list[tuple[int, Row]] = []
     counts = {value: 0 for value in STATUS_VALUES}
+    found = {code: 0 for code in (OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE)}
     by_role_counts: dict[str, dict[str, int]] = {}
     per_month = dict.fromkeys(months, 0)
     for mapping in result.mappings():
         kind = mapping["kind"]
         if kind == "row":
             shown.append((mapping["position"], _row(mapping)))
+        elif kind == "urgent":
+            urgent.append((mapping["position"], _row(mapping)))
         elif kind == "group":
             status, n = mapping["status"], mapping["n"]
             counts[status] += n
             for role in [key for key, flag in zip(ROLE_LABELS, FLAGS, strict=True) if mapping[flag]] or [NO_ROLE]:
                 by_role_counts.setdefault(role, dict.fromkeys(STATUS_VALUES, 0))[status] += n
+        elif kind == "urgent-group":
+            code = urgency_of(mapping["status"], bool(mapping["started"]))
+            if code in found:
+                found[code] += mapping["n"]
         else:
             per_month[mapping["last_completed"].replace(day=1)] += mapping["n"]
     by_role = [(key, by_role_counts[key]) for key in (*ROLE_LABELS, NO_ROLE) if key in by_role_counts]
-    return [row for _, row in sorted(shown, key=lambda pair: pair[0])], counts, by_role, sorted(per_month.items())
+    return (_in_order(shown), counts, by_role, sorted(per_month.items()), Urgent(found, _in_order(urgent)))
+
+
+def _in_order(numbered: list[tuple[int, Row]]) -> list[Row]:
+    return [row for _, row in sorted(numbered, key=lambda pair: pair[0])]
 
 
 def _choices() -> tuple[int, list[str], list[str]]:
@@ -425,20 +514,22 @@ def _choices() -> tuple[int, list[str], list[str]]:
 
 
 def page(rules: StatusRules, filters: ReportFilters, limit: int, offset: int = 0,
-         months_shown: int = 12) -> tuple[Summary, list[Row]]:
-    """The summary and one page of matching members, from one evaluation of every member's status."""
+         months_shown: int = 12, urgent_limit: int | None = None) -> tuple[Summary, list[Row], Urgent]:
+    """The summary and one page of matching members and, when urgent_limit is given, Needs action
+    for the same ward, party, role and due-date filters: all from one evaluation of every
+    member's status."""
     months = _months(rules.today, months_shown)
-    rows_, counts, by_role, by_month = _fold(db.session.execute(_report(rules, filters, months, limit, offset)),
-                                             months)
+    rows_, counts, by_role, by_month, urgent = _fold(
+        db.session.execute(_report(rules, filters, months, limit, offset, urgent_limit)), months)
     total_active, wards, parties = _choices()
     return Summary(total_active=total_active, matched=sum(counts.values()), counts=counts, by_role=by_role,
-                   by_month=by_month, wards=wards, parties=parties), rows_
+                   by_month=by_month, wards=wards, parties=parties), rows_, urgent
 
 
 def summary(rules: StatusRules, filters: ReportFilters, months_shown: int = 12) -> Summary:
     """Counts by status and by role and status, certificates by month, and the filter choices."""
     months = _months(rules.today, months_shown)
-    _, counts, by_role, by_month = _fold(db.session.execute(_report(rules, filters, months)), months)
+    _, counts, by_role, by_month, _ = _fold(db.session.execute(_report(rules, filters, months)), months)
     total_active, wards, parties = _choices()
     return Summary(total_active=total_active, matched=sum(counts.values()), counts=counts, by_role=by_role,
                    by_month=by_month, wards=wards, parties=parties)
@@ -446,13 +537,12 @@ def summary(rules: StatusRules, filters: ReportFilters, months_shown: int = 12) 
 
 def count(rules: StatusRules, filters: ReportFilters) -> int:
     """How many members match: from the people table alone unless the filters need statuses."""
-    if filters.status or filters.due_within is not None:
+    if filters.status or filters.due_within is not None or getattr(filters, "needs", ""):
         _, query = _matching(rules, filters)
         return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     people = Person.__table__.c
-    who = (select(people.id.label("member_id"), people.ward, people.party)
-           .where(people.kind == "councillor", people.active.is_(True)).subquery("who"))
-    return db.session.scalar(select(func.count()).select_from(who).where(*_where(who, filters, rules.today))) or 0
+    return db.session.scalar(select(func.count()).where(people.kind == "councillor", people.active.is_(True),
+                                                        *_people_where(filters))) or 0
 
 
 def rows(rules: StatusRules, filters: ReportFilters, limit: int | None = None, offset: int = 0) -> list[Row]:
@@ -479,33 +569,21 @@ def _months_back(month: date, count: int) -> date:
 
 
 def needs_action(rules: StatusRules, filters: ReportFilters, limit: int) -> tuple[dict[int, int], list[Row]]:
-    """Needs action from one evaluation of every member's status: how many matching members are
-    in each urgency group, and the first `limit` of those needing action, most urgent first
-    (filters.sort should be "urgency"). The same one-statement shape as _report()."""
-    _, query = _matching(rules, filters)
-    matching = query.cte("matching").prefix_with("MATERIALIZED")
-    m = matching.c
-    urgency = _urgency(matching)
-    types = {name: m[name].type for name in ROW_COLUMNS}
-    ordered = (select(*(m[name] for name in ROW_COLUMNS),
-                      func.row_number().over(order_by=_order(matching, filters)).label("position"))
+    """Needs action from one evaluation of every member's status: how many members the ward,
+    party, role and due-date filters keep are in each urgency group, and the first `limit` of
+    those needing action, most urgent first."""
+    s = _statuses(rules, filters)
+    who = select(s).where(*_who_where(s, filters, rules.today)).cte("who").prefix_with("MATERIALIZED")
+    urgency = _urgency(who)
+    ordered = (select(*(who.c[name] for name in ROW_COLUMNS),
+                      func.row_number().over(order_by=_order(who, _BY_URGENCY)).label("position"))
                .where(urgency != NO_ACTION).subquery("ordered"))
-    shown = select(literal("row").label("kind"), ordered.c.position, type_coerce(null(), Integer).label("n"),
+    shown = select(literal("urgent").label("kind"), ordered.c.position, type_coerce(null(), Integer).label("n"),
                    *(ordered.c[name] for name in ROW_COLUMNS)).where(ordered.c.position <= limit)
-    grouped = ("status", "started")
-    counted = (select(literal("group").label("kind"), type_coerce(null(), Integer).label("position"),
+    counted = (select(literal("urgent-group").label("kind"), type_coerce(null(), Integer).label("position"),
                       func.count().label("n"),
-                      *(m[name] if name in grouped else type_coerce(null(), types[name]).label(name)
-                        for name in ROW_COLUMNS))
-               .group_by(m.status, m.started))
-    found = {code: 0 for code in (OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE)}
-    shown_rows: list[tuple[int, Row]] = []
-    for mapping in db.session.execute(union_all(shown, counted) if limit > 0 else counted).mappings():
-        if mapping["kind"] == "row":
-            shown_rows.append((mapping["position"], _row(mapping)))
-            continue
-        code = urgency_of(mapping["status"], bool(mapping["started"]))
-        if code in found:
-            found[code] += mapping["n"]
-    return found, [row for _, row in sorted(shown_rows, key=lambda pair: pair[0])]
-
+                      *(who.c[name] if name in ("status", "started") else type_coerce(null(), who.c[name].type)
+                        .label(name) for name in ROW_COLUMNS))
+               .group_by(who.c.status, who.c.started))
+    *_, urgent = _fold(db.session.execute(union_all(shown, counted) if limit > 0 else counted), [])
+    return urgent.found, urgent.rows

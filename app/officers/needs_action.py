@@ -6,9 +6,8 @@ long they are overdue and when they were last reminded, with a link to send a re
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from app import clock
 from app.data import chasing as chasing_data
@@ -61,14 +60,17 @@ def _group(urgency: int) -> str:
 
 
 def build(filters: report_module.Filters | None = None, today: date | None = None,
-          limit: int = LIMIT) -> NeedsAction:
+          limit: int = LIMIT, urgent: data.Urgent | None = None) -> NeedsAction:
+    """Needs action for the ward, party, role and due-date filters (the status filters are
+    dropped: these are the members to chase whatever the report shows). Pass urgent when the
+    report already read it (report.build(..., urgent_limit=LIMIT)) to save a second reading."""
     from app.certificates.status import status_rules
 
-    # Any: the data layer's ReportFilters protocol reads these fields; a frozen dataclass is fine.
-    query: Any = replace(filters or report_module.Filters(), sort="urgency", direction="asc", needs="", status="")
     rules = status_rules(today or clock.today())
-    # One evaluation of every member's status gives both the counts and the most urgent rows.
-    by_code, rows = data.needs_action(rules, query, limit)
+    if urgent is None:
+        by_code, rows = data.needs_action(rules, filters or report_module.Filters(), limit)
+    else:
+        by_code, rows = urgent.found, urgent.rows[:limit]
     counts = {key: by_code.get(code, 0) for key, (code, _) in report_module.NEEDS_ACTION.items()}
     emails = chasing_data.emails(r.member_id for r in rows)
     reminded = chasing_data.last_reminders(r.member_id for r in rows)

@@ -142,25 +142,31 @@ class Report:
     parties: list[str] = field(default_factory=list)
     page: int = 1
     pages: int = 1
+    urgent: data.Urgent | None = None            # Needs action for the same members, when asked for
 
 
 def build(filters: Filters, today: date | None = None, page: int | None = None,
-          per_page: int | None = None) -> Report:
-    """The summary and the matching rows: all of them, or one page when per_page is given."""
+          per_page: int | None = None, urgent_limit: int | None = None) -> Report:
+    """The summary and the matching rows: all of them, or one page when per_page is given. With
+    urgent_limit (and per_page), Needs action for the same ward, party, role and due-date filters
+    comes from the same reading of every member's status."""
     from app.certificates.status import status_rules
 
     rules = status_rules(today or clock.today())
+    urgent = None
     if per_page:
-        summary, rows = data.page(rules, filters, per_page, ((page or 1) - 1) * per_page, MONTHS_SHOWN)
+        summary, rows, found = data.page(rules, filters, per_page, ((page or 1) - 1) * per_page, MONTHS_SHOWN,
+                                         urgent_limit)
+        urgent = found if urgent_limit is not None else None
         pages = max(1, -(-summary.matched // per_page))
         if (page or 1) > pages:  # past the end: show the last page
-            return build(filters, rules.today, pages, per_page)
+            return build(filters, rules.today, pages, per_page, urgent_limit)
     else:
         summary, rows, pages = data.summary(rules, filters, MONTHS_SHOWN), data.rows(rules, filters), 1
     return Report(today=rules.today, filters=filters, rows=rows, matched=summary.matched,
                   total_active=summary.total_active, counts=summary.counts, by_role=summary.by_role,
                   by_month=summary.by_month, wards=summary.wards, parties=summary.parties,
-                  page=min(max(page or 1, 1), pages), pages=pages)
+                  page=min(max(page or 1, 1), pages), pages=pages, urgent=urgent)
 
 
 def build_summary(filters: Filters, today: date | None = None, counts: bool = True) -> Report:

@@ -458,10 +458,11 @@ REPORT_PER_PAGE = 200
 def report():
     filters, errors = report_module.parse_filters(request.args)
     page = request.args.get("page", "1")
-    data = report_module.build(filters, page=int(page) if page.isdecimal() else 1, per_page=REPORT_PER_PAGE)
+    data = report_module.build(filters, page=int(page) if page.isdecimal() else 1, per_page=REPORT_PER_PAGE,
+                               urgent_limit=needs_action.LIMIT)
     return render_template(
         "officers/report.html", report=data, rows=data.rows, page=data.page, pages=data.pages, errors=errors,
-        needs=needs_action.build(filters), groups=report_module.NEEDS_ACTION,
+        needs=needs_action.build(filters, data.today, urgent=data.urgent), groups=report_module.NEEDS_ACTION,
         filter_args={k: v for k, v in filters.query_args().items() if k in ("ward", "party", "role", "due_within")},
         columns=report_module.COLUMNS, sort_labels=report_module.SORT_LABELS, statuses=report_module.STATUS_VALUES,
         status_slug=report_module.status_slug,

@@ -79,6 +79,22 @@ def test_the_report_opens_with_needs_action_and_status_counts_are_links(app, cli
     assert 'href="/officers/report?status=overdue&amp;ward=Abbey#members"' in page
 
 
+def test_needs_action_on_the_report_keeps_everyone_to_chase_whatever_status_is_shown(app, client, auth, officer,
+                                                                                  council):
+    # The report reads Needs action in the same statement as its page: the status and needs
+    # filters narrow the members table, never who is to be chased.
+    auth.sign_in(email=OFFICER)
+    for query in ("status=current", "needs=not-started", "status=due-soon&ward=Abbey"):
+        page = client.get(f"/officers/report?{query}").get_data(as_text=True)
+        section = page.split('id="needs-action-heading"')[1].split("</section>")[0]
+        names = re.findall(r'/officers/members/\d+">([^<]+)</a>', section)
+        expected = ["Cllr Lara Late", "Cllr Nia Never"] if "Abbey" in query else \
+            ["Cllr Lara Late", "Cllr Sam Soon", "Cllr Nia Never"]
+        assert names == expected, query
+    members = client.get("/officers/report?needs=not-started").get_data(as_text=True).split('id="members"')[1]
+    assert re.findall(r'/officers/members/\d+">([^<]+)</a>', members) == ["Cllr Nia Never"]
+
+
 @pytest.mark.parametrize("days, words", [(0, "due today"), (1, "1 day overdue"), (20, "2 weeks overdue"),
                                          (-20, "due in 2 weeks"), (100, "3 months overdue"),
                                          (800, "2 years overdue")])
