@@ -99,10 +99,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_content(app)
 
-    from app import (auth, certificates, checklists, govuk, learning, mail, main, officers, quizzes,
-                     scenarios, security)
+    from app import (auth, certificates, checklists, fragments, govuk, learning, mail, main, officers,
+                     quizzes, scenarios, security)
 
     govuk.init_app(app)
+    fragments.init_app(app)
     security.init_app(app)
     from app.template_helpers import init_template_helpers
 

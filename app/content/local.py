@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from markupsafe import escape
 
 from app.content import yamlsource
@@ -169,7 +169,12 @@ def set_local_facts(app: Flask, provider: LocalFactsProvider) -> None:
 
 
 def local_facts() -> LocalFacts:
-    return current_app.extensions["local_facts"]()
+    # Once a request: a module page asks for its boxes and for its quiz's figures.
+    if not has_request_context():
+        return current_app.extensions["local_facts"]()
+    if "local_facts" not in g:
+        g.local_facts = current_app.extensions["local_facts"]()
+    return g.local_facts
 
 
 def local_box_html(local: LocalFacts, council: str, topic: str) -> str:

@@ -2,15 +2,14 @@ import json
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.auth.access import councillor, signed_in
 from app.certificates import completion, issuing
 from app.certificates.display import pathway_name
 from app.certificates.issuing import certificate_status
-from app.content import current_course, module_html
+from app.content import current_course
 from app.data import my_data
-from app.learning import bp, my_training as view_model, progress
+from app.learning import bp, module_page, my_training as view_model, progress
 
 
 @bp.route("/my-training")
@@ -40,11 +39,9 @@ def module(module_id: str):
     course = current_course()
     module = _module_or_404(module_id)
     status = progress.progress(course, current_user, (module,)).statuses[0]
-    position = course.modules.index(module)
-    previous = course.modules[position - 1] if position > 0 else None
-    following = course.modules[position + 1] if position + 1 < len(course.modules) else None
-    return render_template("learning/module.html", module=module, body=module_html(module), status=status,
-                           previous=previous, following=following, form=FlaskForm())
+    return render_template("learning/module.html", module=module, status=status,
+                           text=module_page.text(course, module),
+                           pagination=module_page.pagination(course, module))
 
 
 # CSRFProtect checks every POST before these views run, so they need no form of their own.

@@ -14,7 +14,7 @@ from app import formatting
 from app.auth.access import signed_in
 from app.certificates import completion
 from app.content import current_course
-from app.quizzes import attempts, bp, draw
+from app.quizzes import attempts, bp
 from app.quizzes.attempts import STARTED, SUBMITTED, Quiz
 from app.quizzes.forms import StartForm, posted_answer, posted_answers
 from app.content.question_types import QUESTION_TYPES
@@ -27,12 +27,7 @@ PAGED_FIELD = "answer"
 
 @bp.app_context_processor
 def quiz_helpers():
-    # Functions, not values, so the queries run only on the pages that call them.
-    def quiz_module_size(module_id: str) -> int:
-        return draw.module_quiz_size(current_course(), module_id, attempts.local_figures())
-
-    return {"quiz_module_size": quiz_module_size,
-            "quiz_date": quiz_date, "quiz_start_url": start_url}
+    return {"quiz_date": quiz_date, "quiz_start_url": start_url}
 
 
 quiz_date = formatting.long_date
