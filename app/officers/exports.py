@@ -3,13 +3,14 @@
 Each renderer takes a report summary (report.build_summary) and the members' rows as an iterator
 (report.stream, read from the database a batch at a time) and yields the file in pieces, so the
 page streams it and the command line writes it, and memory does not grow with the council: CSV
-is written a few hundred rows at a time, Excel through openpyxl's write-only sheets into a
-temporary file, and the PDF's members table takes a page of rows at a time.
+is written a thousand rows at a time, Excel through XlsxWriter's constant-memory mode (a row at a
+time to disk) into a temporary file, and the PDF's members table takes a page of rows at a time.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from datetime import date
 from itertools import islice
@@ -41,18 +42,31 @@ def _pathway_name(pathway_id: str) -> str:
     return pathway_name(pathway_id)
 
 
-CHUNK_ROWS = 500
+CHUNK_ROWS = 1000
 FILE_CHUNK = 64 * 1024
+STATUS_WORDS = {status: status.capitalize() for status in STATUS_VALUES}
 
 
-def _values(rows: Iterable[Row]) -> Iterator[tuple]:
-    names: dict[str, str] = {}
-    for r in rows:
-        if r.required_pathway not in names:
-            names[r.required_pathway] = _pathway_name(r.required_pathway)
-        yield (r.member_id, r.name, r.ward or "", r.party or "", r.role_labels,
-               names[r.required_pathway], r.required_level, r.status.capitalize(),
-               r.last_completed, r.refresher_due, r.due_by, r.best_score, r.dilemmas_done)
+class _Words:
+    """The roles and pathway of a row in words, worked out once per distinct value: a council
+    has a handful of each, and 17,000 rows asked for them one by one."""
+
+    def __init__(self, clean=lambda text: text):
+        self.clean = clean
+        self._roles: dict[tuple[str, ...], str] = {}
+        self._pathways: dict[str, str] = {}
+
+    def roles(self, row: Row) -> str:
+        words = self._roles.get(row.roles)
+        if words is None:
+            words = self._roles[row.roles] = self.clean(row.role_labels)
+        return words
+
+    def pathway(self, row: Row) -> str:
+        words = self._pathways.get(row.required_pathway)
+        if words is None:
+            words = self._pathways[row.required_pathway] = self.clean(_pathway_name(row.required_pathway))
+        return words
 
 
 def _file_chunks(file) -> Iterator[bytes]:
@@ -61,11 +75,22 @@ def _file_chunks(file) -> Iterator[bytes]:
         yield chunk
 
 
-def safe_cell(value: str) -> str:
+def safe_cell(value: str | None) -> str | None:
     """A text cell a spreadsheet will show as text, never run as a formula."""
     if value and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _csv_values(rows: Iterable[Row]) -> Iterator[tuple]:
+    # The csv module writes None as an empty cell and a date as 2026-11-28 itself; only text a
+    # member or officer typed needs protecting, and the words for roles and pathways are
+    # protected once each.
+    words = _Words(safe_cell)
+    for r in rows:
+        yield (r.member_id, safe_cell(r.name), safe_cell(r.ward), safe_cell(r.party), words.roles(r),
+               words.pathway(r), r.required_level, STATUS_WORDS[r.status], r.last_completed,
+               r.refresher_due, r.due_by, r.best_score, r.dilemmas_done)
 
 
 def to_csv(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
@@ -74,105 +99,113 @@ def to_csv(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(HEADINGS)
-    for n, values in enumerate(_values(rows), start=1):
-        writer.writerow([safe_cell(v) if isinstance(v, str) else (v.isoformat() if isinstance(v, date)
-                                                                  else "" if v is None else v)
-                         for v in values])
-        if n % CHUNK_ROWS == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    values = _csv_values(rows)
+    while True:
+        batch = list(islice(values, CHUNK_ROWS))
+        writer.writerows(batch)
+        yield buffer.getvalue().encode("utf-8")
+        if len(batch) < CHUNK_ROWS:
+            return
+        buffer.seek(0)
+        buffer.truncate()
 
 
 WIDTHS = (10, 30, 22, 22, 34, 18, 10, 14, 14, 14, 14, 12, 10)
+# Characters Excel cannot hold (XML 1.0 forbids them; tab, line feed and carriage return are allowed).
+EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Excel counts days from 30 December 1899 (for every date after February 1900).
+EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+def excel_text(value: str | None) -> str | None:
+    """Text without the characters Excel cannot hold (a control character pasted from Word), so
+    one member's details cannot break the export for the whole council (security review, MEDIUM-5)."""
+    if value and not value.isprintable():
+        return EXCEL_ILLEGAL.sub("", value)
+    return value
 
 
 def to_xlsx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Completion report")
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    # Officers filter and sort in Excel too (review m16): the header row gets filter buttons.
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADINGS))}{report.matched + 1}"
-    bold = Font(bold=True)
-
-    def header(values):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value)
-            cell.font = bold
-            cells.append(cell)
-        return cells
-
-    sheet.append(header(HEADINGS))
-
-    def text(value: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"  # text, never a formula, whatever it starts with
-        return cell
-
-    # One formatted date cell per column, given each row's date in turn: openpyxl writes a cell
-    # as soon as it is appended, and making a styled cell per date was a fifth of the time.
-    date_cells: dict[int, WriteOnlyCell] = {}
-
-    def dated(column: int, value: date) -> WriteOnlyCell:
-        cell = date_cells.get(column)
-        if cell is None:
-            cell = date_cells[column] = WriteOnlyCell(sheet)
-            cell.number_format = "d mmm yyyy"
-        cell.value = value
-        return cell
-
-    # Plain values are several times faster to write than cell objects, so only the cells that
-    # need a format (dates) or protection (text openpyxl would take as a formula) get one; an
-    # empty cell is not written at all.
-    # Characters Excel cannot hold (a control character pasted from Word) are left out, so one
-    # member's details cannot break the export for the whole council (security review, MEDIUM-5).
-    for raw in _values(rows):
-        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in raw]
-        sheet.append([dated(n, v) if isinstance(v, date)
-                      else (text(v) if v.startswith("=") else v) if isinstance(v, str) and v
-                      else None if v == "" else v for n, v in enumerate(values)])
-
-    summary = workbook.create_sheet("Summary")
-    summary.column_dimensions["A"].width = 40
-    for letter in "BCDEFG":
-        summary.column_dimensions[letter].width = 14
-    summary.append(header([current_app.config["COUNCIL_NAME"]]))
-    summary.append(["Corporate parenting training: completion report"])
-    date_cell = WriteOnlyCell(summary, report.today)
-    date_cell.number_format = "d mmmm yyyy"
-    summary.append(["As at", date_cell])
-    summary.append(["Filters", ILLEGAL_CHARACTERS_RE.sub("", "; ".join(report.filters.describe()))
-                    or "None: every active member"])
-    summary.append([])
-    summary.append(header(["Status", "Members"]))
-    for status in STATUS_VALUES:
-        summary.append([status.capitalize(), report.counts[status]])
-    summary.append(["Total", report.matched])
-    summary.append([])
-    summary.append(header(["Role", *(s.capitalize() for s in STATUS_VALUES)]))
-    for role, counts in report.by_role:
-        summary.append([_role_name(role), *(counts[s] for s in STATUS_VALUES)])
-    summary.append([])
-    summary.append(header(["Month", "Certificates issued"]))
-    for month, count in report.by_month:
-        cell = WriteOnlyCell(summary, month)
-        cell.number_format = "mmmm yyyy"
-        summary.append([cell, count])
-
-    # openpyxl's write-only sheets are already on disk; the finished file goes there too.
-    with tempfile.TemporaryFile() as file:
-        workbook.save(file)
+    # constant_memory: each row goes to disk when the next one starts, so memory does not grow
+    # with the council. Text is always written as text, never as a formula or a link, whatever
+    # it starts with. The working files go in a folder removed even if the export fails.
+    with tempfile.TemporaryDirectory(prefix="report-xlsx-") as folder, tempfile.TemporaryFile() as file:
+        workbook = xlsxwriter.Workbook(file, {"constant_memory": True, "tmpdir": folder,
+                                              "strings_to_formulas": False, "strings_to_urls": False,
+                                              "strings_to_numbers": False})
+        bold = workbook.add_format({"bold": True})
+        _members_sheet(workbook, bold, report, rows)
+        _summary_sheet(workbook, bold, report)
+        workbook.close()
         yield from _file_chunks(file)
+
+
+def _members_sheet(workbook, bold, report: Report, rows: Iterable[Row]) -> None:
+    sheet = workbook.add_worksheet("Completion report")
+    for column, width in enumerate(WIDTHS):
+        # Set in pixels (7 a character) so the file holds the widths themselves, as Excel shows them.
+        sheet.set_column_pixels(column, column, width * 7)
+    sheet.freeze_panes(1, 2)
+    # Officers filter and sort in Excel too (review m16): the header row gets filter buttons.
+    sheet.autofilter(0, 0, report.matched, len(HEADINGS) - 1)
+    sheet.write_row(0, 0, HEADINGS, bold)
+    day = workbook.add_format({"num_format": "d mmm yyyy"})
+    text, number = sheet.write_string, sheet.write_number
+    words = _Words(excel_text)
+    # A cell at a time, each by its own type: write() would work out every value's type again.
+    # Empty cells are not written at all.
+    for n, r in enumerate(rows, start=1):
+        number(n, 0, r.member_id)
+        text(n, 1, excel_text(r.name))
+        if r.ward:
+            text(n, 2, excel_text(r.ward))
+        if r.party:
+            text(n, 3, excel_text(r.party))
+        if r.roles:
+            text(n, 4, words.roles(r))
+        text(n, 5, words.pathway(r))
+        number(n, 6, r.required_level)
+        text(n, 7, STATUS_WORDS[r.status])
+        for column, value in ((8, r.last_completed), (9, r.refresher_due), (10, r.due_by)):
+            if value is not None:
+                number(n, column, value.toordinal() - EXCEL_EPOCH, day)
+        if r.best_score is not None:
+            number(n, 11, r.best_score)
+        number(n, 12, r.dilemmas_done)
+
+
+def _summary_sheet(workbook, bold, report: Report) -> None:
+    summary = workbook.add_worksheet("Summary")
+    summary.set_column_pixels(0, 0, 40 * 7)
+    summary.set_column_pixels(1, 6, 14 * 7)
+    lines: list[list] = [
+        [(current_app.config["COUNCIL_NAME"], bold)],
+        ["Corporate parenting training: completion report"],
+        ["As at", (report.today, workbook.add_format({"num_format": "d mmmm yyyy"}))],
+        ["Filters", excel_text("; ".join(report.filters.describe())) or "None: every active member"],
+        [],
+        [("Status", bold), ("Members", bold)],
+        *([STATUS_WORDS[status], report.counts[status]] for status in STATUS_VALUES),
+        ["Total", report.matched],
+        [],
+        [(heading, bold) for heading in ("Role", *STATUS_WORDS.values())],
+        *([_role_name(role), *(counts[s] for s in STATUS_VALUES)] for role, counts in report.by_role),
+        [],
+        [("Month", bold), ("Certificates issued", bold)],
+    ]
+    month = workbook.add_format({"num_format": "mmmm yyyy"})
+    lines += [[(first_day, month), count] for first_day, count in report.by_month]
+    for n, line in enumerate(lines):
+        for column, cell in enumerate(line):
+            value, style = cell if isinstance(cell, tuple) else (cell, None)
+            if isinstance(value, date):
+                summary.write_datetime(n, column, value, style)
+            elif isinstance(value, str):
+                summary.write_string(n, column, value, style)
+            else:
+                summary.write_number(n, column, value, style)
 
 
 def _role_name(role: str) -> str:
@@ -181,9 +214,21 @@ def _role_name(role: str) -> str:
     return "No role" if role == "none" else role_label(role)
 
 
-def _day(value: date | None) -> str:
-    # "7 Aug 2026", as the web pages write dates (review m16), short enough for the column.
-    return f"{value.day} {value:%b %Y}" if value else ""
+class _Days:
+    """"7 Aug 2026", as the web pages write dates (review m16), short enough for the column: each
+    distinct date written once."""
+
+    def __init__(self):
+        self._words: dict[date | None, str] = {None: ""}
+
+    def __call__(self, value: date | None) -> str:
+        words = self._words.get(value)
+        if words is None:
+            words = self._words[value] = f"{value.day} {value:%b %Y}"  # type: ignore[union-attr]
+        return words
+
+
+LEVEL_WORDS = {level: f"Level {level}" for level in range(1, 10)}
 
 
 def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
@@ -240,9 +285,9 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
                                                  min(width, 200 * mm))]))
     story.append(Paragraph("Members", styles["Heading2"]))
     drawable = pdf_fonts.in_main_font
+    day = _Days()
     cells = ((drawable(_fit(r.name, 44)), drawable(_fit(r.ward or "", 28)), drawable(_fit(r.party or "", 24)),
-              f"Level {r.required_level}",
-              r.status.capitalize(), _day(r.last_completed), _day(r.deadline),
+              LEVEL_WORDS[r.required_level], STATUS_WORDS[r.status], day(r.last_completed), day(r.deadline),
               "" if r.best_score is None else f"{r.best_score}%", str(r.dilemmas_done)) for r in rows)
     # "Due by" is the induction deadline or the refresher date, so a member who never finished
     # still shows when they should have (review m16).
@@ -250,10 +295,20 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
                               "Due by", "Score", "Dilemmas"),
                              [c * mm for c in (64, 44, 38, 18, 22, 26, 26, 14, 16)], cells, report.matched))
 
+    footer_words = pdf_fonts.fonts().runs(pdf_fonts.prepare(
+        f"{council}: corporate parenting training, {long_date(report.today)}"))
+    footer_code: list[str] = []
+
     def footer(canvas, document):
+        # The same words on every page: set once as PDF text, then repeated (with the page number).
+        if not footer_code:
+            text = canvas.beginText(margin, 8 * mm)
+            for font, chunk in footer_words:
+                text.setFont(font, 8)
+                text.textOut(chunk)
+            footer_code.append(text.getCode())
         canvas.saveState()
-        pdf_fonts.draw(canvas, margin, 8 * mm, f"{council}: corporate parenting training, "
-                                               f"{long_date(report.today)}", 8)
+        canvas.addLiteral(footer_code[0])
         canvas.setFont(regular, 8)
         canvas.drawRightString(page_size[0] - margin, 8 * mm, f"Page {document.page}")
         canvas.restoreState()
@@ -261,6 +316,84 @@ def to_pdf(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
     with buffer:
         doc.build(story, onFirstPage=footer, onLaterPages=footer)
         yield from _file_chunks(buffer)
+
+
+ASCII_PRINTABLE = "".join(chr(code) for code in range(32, 127))
+
+
+class _TableText:
+    """The members table's text as PDF operators, for one document.
+
+    reportlab's text objects encode each string character by character into the font's subsets
+    (TTFont.splitString), and that took most of the PDF's time. Here each distinct string is
+    encoded once (the table repeats the same statuses, dates and wards thousands of times), plain
+    ASCII not at all when the font keeps ASCII as it is, and a page's column is written as the
+    operators a text object writes (Tf, Tj, T*).
+    """
+
+    REMEMBERED = 5000
+
+    def __init__(self, font_name: str, size: float, leading: float):
+        from reportlab.pdfbase import pdfmetrics
+
+        self.font = pdfmetrics.getFont(font_name)
+        self.dynamic = getattr(self.font, "_dynamicFont", False)  # TrueType, subset as used
+        self.size, self.leading = size, leading
+        self.doc = None
+        # text -> (its first subset, its last subset, its operators after the first Tf)
+        self._shown: dict[str, tuple[int, int, str]] = {}
+        self._font_for: dict[int, str] = {}
+        self._ascii_as_is = False
+
+    def column(self, canvas, x: float, y: float, texts: Iterable[str]) -> str:
+        """Operators that draw texts one under another, the first with its baseline at (x, y)."""
+        if not self.dynamic:  # no Unicode font installed: let reportlab encode as usual
+            text = canvas.beginText(x, y)
+            text.setFont(self.font.fontName, self.size, leading=self.leading)
+            for value in texts:
+                text.textLine(value)
+            return text.getCode()
+        self._start(canvas)
+        shown, encode, font_for = self._shown, self._encode, self._font_for
+        code = [f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm {self.leading:g} TL"]
+        current = None
+        for value in texts:
+            first, last, operators = shown.get(value) or encode(value)
+            if first != current:
+                code.append(font_for[first])
+            code.append(operators)
+            current = last
+        code.append("ET")
+        return "\n".join(code)
+
+    def _start(self, canvas) -> None:
+        # splitString needs the document whose subsets it adds to (canvas._doc, as reportlab's
+        # own text objects use it).
+        if self.doc is not canvas._doc:
+            self.doc = canvas._doc
+            self._shown.clear()
+            self._font_for.clear()
+            self._ascii_as_is = self.font.splitString(ASCII_PRINTABLE, self.doc) == [(0, ASCII_PRINTABLE.encode())]
+
+    def _encode(self, value: str) -> tuple[int, int, str]:
+        from reportlab.lib.rl_accel import escapePDF
+
+        if len(self._shown) >= self.REMEMBERED:
+            self._shown.clear()  # names rarely repeat: memory must not grow with the council
+        if self._ascii_as_is and value.isascii() and value.isprintable():
+            chunks = [(0, value)]
+        else:
+            chunks = self.font.splitString(value, self.doc) or [(0, b"")]
+        parts = []
+        for n, (subset, chunk) in enumerate(chunks):
+            if subset not in self._font_for:
+                name = self.font.getSubsetInternalName(subset, self.doc)
+                self._font_for[subset] = f"{name} {self.size:g} Tf"
+            if n:
+                parts.append(self._font_for[subset])
+            parts.append(f"({escapePDF(chunk)}) Tj")
+        shown = self._shown[value] = (chunks[0][0], chunks[-1][0], " ".join(parts) + " T*")
+        return shown
 
 
 def _member_table_class():
@@ -279,11 +412,13 @@ def _member_table_class():
         row_height = 12
         font_size = 8
 
-        def __init__(self, header, widths, source: Iterator[tuple], count: int, rows: list | None = None):
+        def __init__(self, header, widths, source: Iterator[tuple], count: int, rows: list | None = None,
+                     text: _TableText | None = None):
             super().__init__()
             self.header, self.widths, self.source = header, widths, source
             self.rows = rows          # this page's rows, once taken from the source
             self.count = len(rows) if rows is not None else count
+            self.text = text or _TableText(pdf_fonts.fonts().body, self.font_size, self.row_height)
 
         def wrap(self, available_width, available_height):
             return sum(self.widths), self.row_height * (self.count + 1)
@@ -295,11 +430,11 @@ def _member_table_class():
             if fits >= self.count:
                 return [self]
             if self.rows is not None:
-                return [MemberTable(self.header, self.widths, self.source, 0, self.rows[:fits]),
-                        MemberTable(self.header, self.widths, self.source, 0, self.rows[fits:])]
+                return [MemberTable(self.header, self.widths, self.source, 0, self.rows[:fits], self.text),
+                        MemberTable(self.header, self.widths, self.source, 0, self.rows[fits:], self.text)]
             page = list(islice(self.source, fits))
-            return [MemberTable(self.header, self.widths, self.source, 0, page),
-                    MemberTable(self.header, self.widths, self.source, self.count - len(page))]
+            return [MemberTable(self.header, self.widths, self.source, 0, page, self.text),
+                    MemberTable(self.header, self.widths, self.source, self.count - len(page), text=self.text)]
 
         def draw(self):
             canvas = self.canv
@@ -316,11 +451,8 @@ def _member_table_class():
             rows = self.rows if self.rows is not None else list(islice(self.source, self.count))
             for column, left in enumerate(lefts):
                 # A column at a time, one line per row: no per-cell positioning or measuring.
-                text = canvas.beginText(left + 2, baseline - self.row_height)
-                text.setFont(pdf_fonts.fonts().body, self.font_size, leading=self.row_height)
-                for row in rows:
-                    text.textLine(row[column])
-                canvas.drawText(text)
+                canvas.addLiteral(self.text.column(canvas, left + 2, baseline - self.row_height,
+                                                   (row[column] for row in rows)))
             canvas.setStrokeColor(black)
             canvas.setLineWidth(0.8)
             canvas.line(0, top - self.row_height, width, top - self.row_height)

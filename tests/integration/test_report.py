@@ -326,6 +326,29 @@ def test_exports_escape_formulas_and_markup(app, client, signed_in, today):
     assert "<script>alert(1)" not in page and "<img src=x" not in page
 
 
+# Welsh, Polish and Vietnamese names, and every Latin Extended-A, Greek and Cyrillic capital and
+# small letter: more letters than one of a PDF font's subsets holds (256), so the table's text
+# goes across several, and back (the wards are the names in reverse order).
+LETTERS = [chr(c) for c in (*range(0x100, 0x180), *range(0x391, 0x3A2), *range(0x3A3, 0x3AA), *range(0x3B1, 0x3CA), *range(0x410, 0x450))]
+SCRIPT_NAMES = ["Siân Ŵyn", "Ŷates-Łukasz", "Nguyễn Thị Minh"] + [
+    "".join(LETTERS[n:n + 26]) for n in range(0, len(LETTERS), 26)]
+
+
+def test_exports_keep_names_in_any_script(app, client, signed_in, today):
+    for name, ward in zip(SCRIPT_NAMES, reversed(SCRIPT_NAMES), strict=True):
+        member(app, name, ward=ward, party="Plaid Cymru")
+    member(app, "محمد علي", ward="Castle")
+    rows = list(csv.reader(io.StringIO(client.get("/officers/report.csv").data.decode("utf-8-sig"))))[1:]
+    assert sorted(r[1] for r in rows) == sorted([*SCRIPT_NAMES, "محمد علي"])
+    sheet = load_workbook(io.BytesIO(client.get("/officers/report.xlsx").data))["Completion report"]
+    assert sorted(row[1].value for row in sheet.iter_rows(min_row=2)) == sorted([*SCRIPT_NAMES, "محمد علي"])
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get("/officers/report.pdf").data)).pages)
+    for name in SCRIPT_NAMES:
+        assert text.count(name) == 2, name  # as a name and as a ward
+    assert any("\u0600" <= c <= "\u06ff" or "\ufe70" <= c <= "\ufeff" for c in text)
+    assert "\ufffd" not in text and "\u25a0" not in text
+
+
 # --- the command line --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt, magic", [("csv", b"\xef\xbb\xbf"), ("xlsx", b"PK"), ("pdf", b"%PDF")])
