@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -14,6 +15,25 @@ from app.extensions import db
 # Statements that only read. WITH is here for the completion report's one statement (a common
 # table expression read several ways); nothing in the app writes through a WITH.
 _READ = re.compile(r"\s*(SELECT|PRAGMA|WITH)\b", re.I)
+
+
+BUSY_SECONDS = 10
+# One writer at a time in each process. SQLite lets one connection write at a time anyway; a
+# writer that finds the lock taken sleeps in SQLite's busy handler for growing intervals (up to
+# 100 ms), so with a dozen threads waiting the lock often sits free while they sleep. Threads of
+# one process queue here instead and each goes the moment the last one finishes; only one per
+# process then waits in SQLite's handler, behind another process's writer.
+_writer_turn = threading.Lock()
+
+
+def _take_writer_turn(info: dict) -> None:
+    if not info.get("writer_turn") and _writer_turn.acquire(timeout=BUSY_SECONDS):
+        info["writer_turn"] = True  # if the wait timed out, SQLite's own busy wait decides
+
+
+def _end_writer_turn(info: dict) -> None:
+    if info.pop("writer_turn", False):
+        _writer_turn.release()
 
 
 def _read_only_request() -> bool:
@@ -44,6 +64,7 @@ def _sqlite_engine_setup(engine) -> None:
             connection.exec_driver_sql("BEGIN")
             connection.info["deferred_transaction"] = True
         else:
+            _take_writer_turn(connection.info)
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -56,7 +77,20 @@ def _sqlite_engine_setup(engine) -> None:
             connection.info["deferred_transaction"] = False
             dbapi_connection = connection.connection.dbapi_connection
             dbapi_connection.execute("ROLLBACK")
+            _take_writer_turn(connection.info)
             dbapi_connection.execute("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def on_end(connection):
+        _end_writer_turn(connection.info)
+
+    @event.listens_for(engine.pool, "checkin")
+    def on_checkin(_dbapi_connection, record):
+        # A connection handed back mid-transaction (an error) is rolled back by the pool, not
+        # through the events above: its turn ends here.
+        if record is not None:
+            _end_writer_turn(record.info)
 
 
 def init_app(app: Flask) -> None:

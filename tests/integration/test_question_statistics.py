@@ -130,3 +130,16 @@ def test_discrimination_is_the_correlation_of_question_and_rest():
     assert stats.discrimination(t) == pytest.approx(pystats.correlation(x, y))
     same = data.Tally("q", 5, 5, 5, 2.5, 2.5, 5, 1.25)
     assert stats.discrimination(same) is None  # everyone right: nothing to tell apart
+
+
+def test_a_member_answering_again_adds_answers_and_wrong_picks_but_is_one_member(app, council):
+    member, common = council["members"][0], council["common"]  # member 0 got the common question wrong
+    with app.app_context():
+        before = {t.question_id: t for t in data.tallies()}
+        picks_before = data.most_picked_wrong()[common][1]
+    take_assessment(app, member, [common, council["rare"]], right=set())
+    with app.app_context():
+        after = {t.question_id: t for t in data.tallies()}
+        picks_after = data.most_picked_wrong()[common][1]
+    assert (after[common].answers, after[common].members) == (before[common].answers + 1, before[common].members)
+    assert picks_after == picks_before + 1
