@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterator, Mapping, Protocol
+from typing import Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import (Date, Integer, String, and_, case, distinct, exists, func, literal, not_, null, or_, select,
@@ -131,8 +131,10 @@ class ReportFilters(Sorting, Protocol):
     def due_within(self) -> int | None: ...
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One member's line of the report. A named tuple, not a dataclass: an export makes 17,000
+    of them and a tuple is made several times faster."""
+
     member_id: int
     name: str
     ward: str | None
@@ -379,7 +381,7 @@ def _order(s, filters: Sorting) -> list:
 
 def _matching(rules: StatusRules, filters: ReportFilters):
     s = _statuses(rules, filters)
-    return s, select(s).where(*_where(s, filters, rules.today))
+    return s, select(*(s.c[name] for name in ROW_COLUMNS)).where(*_where(s, filters, rules.today))
 
 
 FLAGS = tuple(f"has_{n}" for n in range(len(ROLE_LABELS)))
@@ -388,12 +390,24 @@ ROW_COLUMNS = ("member_id", "name", "ward", "party", "required_level", "required
 
 
 def _row(mapping) -> Row:
-    return Row(member_id=mapping["member_id"], name=mapping["name"], ward=mapping["ward"], party=mapping["party"],
-               roles=tuple(key for key, flag in zip(ROLE_LABELS, FLAGS, strict=True) if mapping[flag]),
-               required_level=mapping["required_level"], required_pathway=mapping["required_pathway"],
-               status=mapping["status"], last_completed=mapping["last_completed"],
-               refresher_due=mapping["refresher_due"], best_score=mapping["best_score"],
-               dilemmas_done=mapping["dilemmas_done"], due_by=mapping["due_by"], started=bool(mapping["started"]))
+    return _row_from([mapping[name] for name in ROW_COLUMNS])
+
+
+@functools.lru_cache(maxsize=256)
+def _roles_of(flags: tuple) -> tuple[str, ...]:
+    return tuple(key for key, flag in zip(ROLE_LABELS, flags, strict=True) if flag)
+
+
+_FIRST_FLAG = ROW_COLUMNS.index(FLAGS[0])
+
+
+def _row_from(values: Sequence) -> Row:
+    """A Row from the ROW_COLUMNS values, in that order."""
+    (member_id, name, ward, party, required_level, required_pathway, status, last_completed, refresher_due,
+     best_score, dilemmas_done, due_by, started) = values[:_FIRST_FLAG]
+    return Row(member_id, name, ward, party, _roles_of(tuple(values[_FIRST_FLAG:])), required_level,
+               required_pathway, status, last_completed, refresher_due, best_score, dilemmas_done, due_by,
+               bool(started))
 
 
 def _months(today: date, months_shown: int) -> list[date]:
@@ -559,8 +573,9 @@ def stream_rows(rules: StatusRules, filters: ReportFilters) -> Iterator[Row]:
     s, query = _matching(rules, filters)
     result = db.session.execute(query.order_by(*_order(s, filters)),
                                 execution_options={"yield_per": BATCH, "stream_results": True})
-    for mapping in result.mappings():
-        yield _row(mapping)
+    # Plain tuples in ROW_COLUMNS order (the statuses' own order): no mapping per row.
+    for values in result:
+        yield _row_from(values)
 
 
 def _months_back(month: date, count: int) -> date:
