@@ -54,6 +54,9 @@ def _to_review(attempt, post: bool):
 
 def _after_submit(attempt, newly: bool):
     # Passing the assessment may be the member's last requirement: then the certificate is issued.
+    # Pathways count only passed assessments: after anything else there is nothing to check.
+    if not (attempt.passed and attempt.quiz == attempts.ASSESSMENT):
+        return _to_review(attempt, not newly)
     return completion.or_certificate(_to_review(attempt, not newly),
                                      finished=url_for("quizzes.review", attempt_id=attempt.id))
 

@@ -84,6 +84,23 @@ def pdf_text(data: bytes) -> str:
 
 # --- earning a certificate online ---------------------------------------------------------------
 
+def test_passing_the_assessment_last_issues_the_certificate_and_failing_it_does_not(app, client, auth, councillor):
+    from tests.integration.test_quizzes import form_answers, questions, start_assessment
+
+    complete_induction(app, councillor, assessment=False)
+    auth.sign_in()
+    attempt = start_assessment(client)
+    response = client.post(f"/attempts/{attempt}", data=form_answers(app, attempt, right_count=0))
+    assert response.headers["Location"] == f"/attempts/{attempt}/review"
+    assert certificates_of(app, councillor) == []
+
+    attempt = start_assessment(client)
+    everything = len(questions(app, attempt))
+    response = client.post(f"/attempts/{attempt}", data=form_answers(app, attempt, right_count=everything))
+    [certificate] = certificates_of(app, councillor)
+    assert response.headers["Location"].startswith(f"/certificates/{certificate.id}/issued")
+
+
 def test_the_last_requirement_issues_the_certificate_there_and_then(app, client, auth, councillor):
     complete_induction(app, councillor)
     last = current_course_module_ids(app)[-1]
