@@ -11,6 +11,7 @@ from app.content import current_course
 from app.roles import LEVEL_NAMES, required_level
 from app.scenarios import bp, chart, runs, walk
 from app.scenarios.forms import ChoiceForm, ReflectionForm, StepForm
+from app.vocabulary import RunStatus
 from app.content.scenarios import Scenario
 
 
@@ -114,6 +115,8 @@ def choose(scenario_id: str, run_id: int):
     run = _run_or_404(scenario, run_id, for_update=True)
     outcome = runs.choose(run, scenario, request.form.get("choice"), form.step.data, form.node.data)
     if outcome.refused is None:
+        if run.status != RunStatus.FINISHED:
+            return _to_run(scenario, run)
         # Reaching an ending may finish the member's last required dilemma.
         return completion.or_certificate(_to_run(scenario, run), finished=url_for(
             "scenarios.play", scenario_id=scenario.id, run_id=run.id))

@@ -15,6 +15,7 @@ from app.certificates.pathways import CHANGES_ACKNOWLEDGED
 from app.certificates.pdf import CertificateText, render
 from app.certificates.status import Status, training_record
 from app.content import current_course
+from app.scenarios import walk
 from app.extensions import db
 from app.models import (AuditEvent, Certificate, ChangesAcknowledgement, ChecklistAnswer, Councillor, Election,
                         ModuleRead, OutboxMessage, QuizAttempt, ScenarioRun)
@@ -83,6 +84,31 @@ def pdf_text(data: bytes) -> str:
 
 
 # --- earning a certificate online ---------------------------------------------------------------
+
+def test_the_ending_of_the_last_dilemma_issues_the_certificate_and_earlier_choices_do_not(app, client, auth,
+                                                                                        councillor):
+    from tests.integration.test_scenarios import choose, start
+
+    complete_induction(app, councillor)
+    with app.app_context():
+        db.session.execute(ScenarioRun.__table__.delete().where(ScenarioRun.person_id == councillor,
+                                                                ScenarioRun.scenario_id == "child-confides"))
+        db.session.commit()
+    auth.sign_in()
+    run_url = start(client, "child-confides")
+    *before_the_end, last = _first_path(app, "child-confides")
+    for index in before_the_end:
+        assert choose(client, run_url, index).headers["Location"].startswith(run_url)
+        assert certificates_of(app, councillor) == []
+    response = choose(client, run_url, last)
+    [certificate] = certificates_of(app, councillor)
+    assert response.headers["Location"].startswith(f"/certificates/{certificate.id}/issued")
+
+
+def _first_path(app, scenario_id):
+    with app.app_context():
+        return walk.all_paths(current_course().scenarios[scenario_id])[0]
+
 
 def test_passing_the_assessment_last_issues_the_certificate_and_failing_it_does_not(app, client, auth, councillor):
     from tests.integration.test_quizzes import form_answers, questions, start_assessment
