@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import Flask, abort, current_app, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import user_logged_in
 
 from app import clock
-from app.extensions import db, login_manager
-from app.models import Person
+from app.data import sign_in
+from app.extensions import login_manager
 from app.urls import allowed_hosts
+
+if TYPE_CHECKING:
+    from app.models import Person
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -32,7 +36,7 @@ def load_person(session_id: str) -> Person | None:
     person_id, _, version = session_id.partition(":")
     if not person_id.isdecimal() or not version.isdecimal():
         return None
-    person = db.session.get(Person, int(person_id))
+    person = sign_in.signed_in_person(int(person_id))
     # A changed session_version (password change, sign out everywhere) ends old sessions.
     if person is None or not person.active or person.session_version != int(version):
         return None
