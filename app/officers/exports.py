@@ -136,44 +136,49 @@ def to_xlsx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
                                               "strings_to_formulas": False, "strings_to_urls": False,
                                               "strings_to_numbers": False})
         bold = workbook.add_format({"bold": True})
-        _members_sheet(workbook, bold, report, rows)
+        _members_sheet(workbook, bold, rows)
         _summary_sheet(workbook, bold, report)
         workbook.close()
         yield from _file_chunks(file)
 
 
-def _members_sheet(workbook, bold, report: Report, rows: Iterable[Row]) -> None:
+def _members_sheet(workbook, bold, rows: Iterable[Row]) -> None:
     sheet = workbook.add_worksheet("Completion report")
     for column, width in enumerate(WIDTHS):
         # Set in pixels (7 a character) so the file holds the widths themselves, as Excel shows them.
         sheet.set_column_pixels(column, column, width * 7)
     sheet.freeze_panes(1, 2)
-    # Officers filter and sort in Excel too (review m16): the header row gets filter buttons.
-    sheet.autofilter(0, 0, report.matched, len(HEADINGS) - 1)
     sheet.write_row(0, 0, HEADINGS, bold)
     day = workbook.add_format({"num_format": "d mmm yyyy"})
     text, number = sheet.write_string, sheet.write_number
     words = _Words(excel_text)
+    last = 0
     # A cell at a time, each by its own type: write() would work out every value's type again.
     # Empty cells are not written at all.
-    for n, r in enumerate(rows, start=1):
-        number(n, 0, r.member_id)
-        text(n, 1, excel_text(r.name))
+    for last, r in enumerate(rows, start=1):
+        number(last, 0, r.member_id)
+        text(last, 1, excel_text(r.name))
         if r.ward:
-            text(n, 2, excel_text(r.ward))
+            text(last, 2, excel_text(r.ward))
         if r.party:
-            text(n, 3, excel_text(r.party))
+            text(last, 3, excel_text(r.party))
         if r.roles:
-            text(n, 4, words.roles(r))
-        text(n, 5, words.pathway(r))
-        number(n, 6, r.required_level)
-        text(n, 7, STATUS_WORDS[r.status])
-        for column, value in ((8, r.last_completed), (9, r.refresher_due), (10, r.due_by)):
-            if value is not None:
-                number(n, column, value.toordinal() - EXCEL_EPOCH, day)
+            text(last, 4, words.roles(r))
+        text(last, 5, words.pathway(r))
+        number(last, 6, r.required_level)
+        text(last, 7, STATUS_WORDS[r.status])
+        if r.last_completed is not None:
+            number(last, 8, r.last_completed.toordinal() - EXCEL_EPOCH, day)
+        if r.refresher_due is not None:
+            number(last, 9, r.refresher_due.toordinal() - EXCEL_EPOCH, day)
+        if r.due_by is not None:
+            number(last, 10, r.due_by.toordinal() - EXCEL_EPOCH, day)
         if r.best_score is not None:
-            number(n, 11, r.best_score)
-        number(n, 12, r.dilemmas_done)
+            number(last, 11, r.best_score)
+        number(last, 12, r.dilemmas_done)
+    # Officers filter and sort in Excel too (review m16): the header row gets filter buttons,
+    # over the rows written.
+    sheet.autofilter(0, 0, last, len(HEADINGS) - 1)
 
 
 def _summary_sheet(workbook, bold, report: Report) -> None:
