@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterator, Mapping, NamedTuple, Protocol, Sequence
+from typing import Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import (Date, Integer, String, and_, case, distinct, exists, func, literal, not_, null, or_, select,
@@ -416,7 +416,7 @@ def _months(today: date, months_shown: int) -> list[date]:
 
 
 def _report(rules: StatusRules, filters: ReportFilters, months: list[date], limit: int | None = None,
-            offset: int = 0, urgent_limit: int | None = None):
+            offset: int = 0, urgent_limit: int | None = None, every_row: bool = False):
     """One statement for the page: every member's status is worked out once (the "who" CTE: the
     members the ward, party, role and due-date filters keep), then these kinds of row come back
     together: the page's members ("row", with their position), counts by status and role flags
@@ -433,13 +433,14 @@ def _report(rules: StatusRules, filters: ReportFilters, months: list[date], limi
     def blank(name: str):
         return type_coerce(null(), types[name]).label(name)
 
-    def numbered(kind: str, source, order, first: int, count: int, *where):
+    def numbered(kind: str, source, order, first: int, count: int | None, *where):
         ordered = (select(*(source.c[name] for name in ROW_COLUMNS),
                           func.row_number().over(order_by=order).label("position"))
                    .where(*where).subquery(f"ordered_{kind}"))
+        numbers = () if count is None else (ordered.c.position > first, ordered.c.position <= first + count)
         return (select(literal(kind).label("kind"), ordered.c.position, type_coerce(null(), Integer).label("n"),
                        *(ordered.c[name] for name in ROW_COLUMNS))
-                .where(ordered.c.position > first, ordered.c.position <= first + count))
+                .where(*numbers))
 
     def counted(kind: str, source, grouped: tuple[str, ...]):
         return (select(literal(kind).label("kind"), type_coerce(null(), Integer).label("position"),
@@ -448,9 +449,9 @@ def _report(rules: StatusRules, filters: ReportFilters, months: list[date], limi
                 .group_by(*(source.c[name] for name in grouped)))
 
     parts = []
-    if limit is not None:
+    if limit is not None or every_row:
         # Numbered in the report's order (one sort), then the page's numbers kept.
-        parts.append(numbered("row", matching, _order(matching, filters), offset, limit))
+        parts.append(numbered("row", matching, _order(matching, filters), offset, None if every_row else limit))
     parts.append(counted("group", matching, ("status", *FLAGS)))
     certs = Certificate.__table__.c
     parts.append(select(literal("month").label("kind"), type_coerce(null(), Integer).label("position"),
@@ -485,15 +486,16 @@ class Urgent:
     rows: list[Row]
 
 
-def _fold(result, months: list[date]) -> tuple[list[Row], dict[str, int], list[tuple[str, dict[str, int]]],
-                                               list[tuple[date, int]], Urgent]:
+def _fold(mappings: Iterable[Mapping], months: list[date]) -> tuple[list[Row], dict[str, int],
+                                                                  list[tuple[str, dict[str, int]]],
+                                                                  list[tuple[date, int]], Urgent]:
     shown: list[tuple[int, Row]] = []
     urgent: list[tuple[int, Row]] = []
     counts = {value: 0 for value in STATUS_VALUES}
     found = {code: 0 for code in (OVERDUE, DUE_SOON, NOT_STARTED_PAST_DEADLINE)}
     by_role_counts: dict[str, dict[str, int]] = {}
     per_month = dict.fromkeys(months, 0)
-    for mapping in result.mappings():
+    for mapping in mappings:
         kind = mapping["kind"]
         if kind == "row":
             shown.append((mapping["position"], _row(mapping)))
@@ -534,7 +536,7 @@ def page(rules: StatusRules, filters: ReportFilters, limit: int, offset: int = 0
     member's status."""
     months = _months(rules.today, months_shown)
     rows_, counts, by_role, by_month, urgent = _fold(
-        db.session.execute(_report(rules, filters, months, limit, offset, urgent_limit)), months)
+        db.session.execute(_report(rules, filters, months, limit, offset, urgent_limit)).mappings(), months)
     total_active, wards, parties = _choices()
     return Summary(total_active=total_active, matched=sum(counts.values()), counts=counts, by_role=by_role,
                    by_month=by_month, wards=wards, parties=parties), rows_, urgent
@@ -543,10 +545,42 @@ def page(rules: StatusRules, filters: ReportFilters, limit: int, offset: int = 0
 def summary(rules: StatusRules, filters: ReportFilters, months_shown: int = 12) -> Summary:
     """Counts by status and by role and status, certificates by month, and the filter choices."""
     months = _months(rules.today, months_shown)
-    _, counts, by_role, by_month, _ = _fold(db.session.execute(_report(rules, filters, months)), months)
+    _, counts, by_role, by_month, _ = _fold(db.session.execute(_report(rules, filters, months)).mappings(), months)
     total_active, wards, parties = _choices()
     return Summary(total_active=total_active, matched=sum(counts.values()), counts=counts, by_role=by_role,
                    by_month=by_month, wards=wards, parties=parties)
+
+
+def export(rules: StatusRules, filters: ReportFilters, months_shown: int = 12) -> tuple[Summary, Iterator[Row]]:
+    """The summary and every matching member in the report's order, from one reading of every
+    member's status: the summary's rows come first in the one result, then the members, read a
+    batch at a time. Read the rows to the end (or close the session) to finish the statement."""
+    months = _months(rules.today, months_shown)
+    total_active, wards, parties = _choices()
+    report = _report(rules, filters, months, every_row=True).subquery("report")
+    result = db.session.execute(
+        select(report).order_by(case((report.c.kind == "row", 1), else_=0), report.c.position),
+        execution_options={"yield_per": BATCH, "stream_results": True})
+    head: list[Mapping] = []
+    first = None
+    for values in result:
+        if values.kind == "row":
+            first = values
+            break
+        head.append(values._mapping)
+    _, counts, by_role, by_month, _ = _fold(head, months)
+    summary = Summary(total_active=total_active, matched=sum(counts.values()), counts=counts, by_role=by_role,
+                      by_month=by_month, wards=wards, parties=parties)
+    skip = 3  # kind, position, n: then the ROW_COLUMNS
+
+    def members() -> Iterator[Row]:
+        if first is None:
+            return
+        yield _row_from(first[skip:])
+        for values in result:
+            yield _row_from(values[skip:])
+
+    return summary, members()
 
 
 def count(rules: StatusRules, filters: ReportFilters) -> int:
@@ -600,5 +634,5 @@ def needs_action(rules: StatusRules, filters: ReportFilters, limit: int) -> tupl
                       *(who.c[name] if name in ("status", "started") else type_coerce(null(), who.c[name].type)
                         .label(name) for name in ROW_COLUMNS))
                .group_by(who.c.status, who.c.started))
-    *_, urgent = _fold(db.session.execute(union_all(shown, counted) if limit > 0 else counted), [])
+    *_, urgent = _fold(db.session.execute(union_all(shown, counted) if limit > 0 else counted).mappings(), [])
     return urgent.found, urgent.rows

@@ -184,6 +184,18 @@ def build_summary(filters: Filters, today: date | None = None, counts: bool = Tr
                   by_month=summary.by_month, wards=summary.wards, parties=summary.parties)
 
 
+def build_export(filters: Filters, today: date | None = None) -> tuple[Report, Iterator[Row]]:
+    """The report's summary and every matching row, from one reading of every member's status
+    (Excel, PDF and Word show both). Read the rows to the end: they come from the same result."""
+    from app.certificates.status import status_rules
+
+    rules = status_rules(today or clock.today())
+    summary, rows = data.export(rules, filters, MONTHS_SHOWN)
+    return Report(today=rules.today, filters=filters, rows=[], matched=summary.matched,
+                  total_active=summary.total_active, counts=summary.counts, by_role=summary.by_role,
+                  by_month=summary.by_month, wards=summary.wards, parties=summary.parties), rows
+
+
 def stream(report: Report) -> Iterator[Row]:
     """Every row of a report built with build(), in its order, a batch at a time from the database."""
     from app.certificates.status import status_rules

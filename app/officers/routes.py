@@ -487,7 +487,8 @@ def report_export(fmt: str):
     if errors:
         # The export links carry the page's filters, so this is a hand-edited address.
         abort(400)
-    data = report_module.build_summary(filters, counts=fmt != "csv")
+    # How many members: from the people table alone unless a status filter needs more.
+    data = report_module.build_summary(filters, counts=False)
     audit.record("report.exported", None, format=fmt, rows=data.matched, **filters.audit_detail())
     db.session.commit()
     # Streamed: the rows are read from the database and written out a batch at a time, after
@@ -497,7 +498,10 @@ def report_export(fmt: str):
 
     def body():
         with context:
-            yield from exports.render(fmt, data, report_module.stream(data))
+            if fmt == "csv":  # no summary in a CSV: the rows alone
+                yield from exports.render(fmt, data, report_module.stream(data))
+            else:
+                yield from exports.render(fmt, *report_module.build_export(filters, data.today))
     # content_type, not mimetype: Werkzeug would add a second charset to text/csv (review m16).
     return Response(body(), content_type=exports.MEDIA_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="{exports.filename(fmt, data.today, filters)}"'})

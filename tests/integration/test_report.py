@@ -285,6 +285,20 @@ def test_xlsx_export_has_a_bold_header_widths_and_real_dates(client, signed_in, 
     assert summary["A1"].value == "Test Borough Council"
 
 
+def test_excel_summary_sheet_counts_the_same_members_as_its_rows(app, client, signed_in, council):
+    # Excel and PDF read the summary and the rows from one statement: they must agree.
+    for query, names in (("", ["Cat Overdue", "Bob Duesoon", "Eve Nothing", "Dan Started", "Ann Current"]),
+                         ("?ward=Abbey", ["Cat Overdue", "Ann Current"])):
+        book = load_workbook(io.BytesIO(client.get(f"/officers/report.xlsx{query}").data))
+        rows = [[c.value for c in row] for row in book["Completion report"].iter_rows(min_row=2)]
+        assert sorted(r[1] for r in rows) == sorted(names)
+        counts = {row[0].value: row[1].value for row in book["Summary"].iter_rows()
+                  if row[0].value in ("Overdue", "Due soon", "Not started", "In progress", "Current", "Total")}
+        assert counts["Total"] == len(rows)
+        for status in ("Overdue", "Due soon", "Not started", "In progress", "Current"):
+            assert counts[status] == sum(1 for r in rows if r[7] == status), (query, status)
+
+
 def test_pdf_export_is_an_a4_landscape_committee_summary(client, signed_in, council):
     response = client.get("/officers/report.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
