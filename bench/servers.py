@@ -180,7 +180,9 @@ class Server:
             return ""
 
     def __enter__(self) -> Server:
-        return self.start()
+        # "with Server(...).start() as server" must not start a second gunicorn: the first,
+        # forgotten, would outlive the test.
+        return self if self.process is not None else self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
