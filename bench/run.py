@@ -1,6 +1,6 @@
 """Measure the service on this machine and print each figure next to its goal.
 
-    python bench/run.py [--quick] [--json] [--only pages]
+    python bench/run.py [--quick] [--json] [--only pages|memory]
 
 Everything runs against servers started here on 127.0.0.1, under gunicorn with the production
 settings (gunicorn.conf.py, APP_CONFIG=production). Every load loop is bounded in requests and
@@ -149,6 +149,25 @@ def mixed_journey(server: servers.Server, members: int, seconds: float, think: t
                    "failure_examples": sorted(set(failures))[:5], "by_step": steps,
                    "steps_not_measured": sorted(journeys.skipped)})
     return result
+
+
+def members_on_one_server(env: dict, quick: bool, members: int = 100) -> dict:
+    """The page CPU rounds, then the members' mixed journey, on one server; the workers' memory
+    is read at the end, so it is what a worker holds after serving everything members do."""
+    log(f"preparing SQLite with {members} members")
+    servers.prepare_database(env, members, True, "--certificates")
+    results: dict = {}
+    with servers.Server("app:create_app()", env) as app_server:
+        results["workers"] = len(app_server.worker_pids())
+        results["rss_mb_at_start"] = [round(x, 1) for x in app_server.worker_rss_mb()]
+        log("CPU per request: module page and My training")
+        results["page_cpu"] = page_cpu(app_server, rounds=3 if quick else 5, seconds=3 if quick else 8, threads=8)
+        log(f"{members} members on a mixed journey")
+        results["mixed_journey"] = mixed_journey(app_server, members, 30 if quick else 60, (0.5, 1.5))
+        results["rss_mb_per_worker"] = [round(x, 1) for x in app_server.worker_rss_mb()]
+        results["mixed_journey"]["database_is_locked_in_log"] = server_log_count(app_server, "database is locked")
+        results["mixed_journey"]["tracebacks_in_log"] = server_log_count(app_server, "Traceback")
+    return results
 
 
 # --- quiz submissions -------------------------------------------------------------------------
@@ -335,11 +354,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="short samples: under five minutes")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--skip-postgres", action="store_true")
-    parser.add_argument("--only", choices=["pages"],
-                        help="pages: only the CPU per request of the module page and My training")
+    parser.add_argument("--only", choices=["pages", "memory"],
+                        help="pages: only the CPU per request of the module page and My training; "
+                             "memory: only the pages and the mixed journey, then memory per worker")
     args = parser.parse_args()
     if args.only == "pages":
         return pages_only(args.quick, args.json)
+    if args.only == "memory":
+        return memory_only(args.quick, args.json)
     quick = args.quick
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -355,21 +377,7 @@ def main() -> None:
     log("certificate PDF")
     results["certificate_pdf"] = certificate_pdf(env, 100 if quick else 500)
 
-    members = 100
-    log(f"preparing SQLite with {members} members")
-    servers.prepare_database(env, members, True, "--certificates")
-    app_server = servers.Server("app:create_app()", env).start()
-    try:
-        results["workers"] = len(app_server.worker_pids())
-        log("CPU per request: module page and My training")
-        results["page_cpu"] = page_cpu(app_server, rounds=3 if quick else 5, seconds=3 if quick else 8, threads=8)
-        log(f"{members} members on a mixed journey")
-        results["mixed_journey"] = mixed_journey(app_server, members, 30 if quick else 60, (0.5, 1.5))
-        results["rss_mb_per_worker"] = [round(x, 1) for x in app_server.worker_rss_mb()]
-        results["mixed_journey"]["database_is_locked_in_log"] = server_log_count(app_server, "database is locked")
-        results["mixed_journey"]["tracebacks_in_log"] = server_log_count(app_server, "Traceback")
-    finally:
-        app_server.stop()
+    results.update(members_on_one_server(env, quick))
 
     log("quiz submissions on SQLite")
     results["quiz_sqlite"] = quiz_on(f"sqlite:///{work / 'quiz.db'}", work, 60 if quick else 150,
@@ -434,6 +442,30 @@ def pages_only(quick: bool, as_json: bool) -> None:
         return
     print(f"\n{workers} gunicorn workers, load average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end")
     print_page_cpu(results)
+
+
+def memory_only(quick: bool, as_json: bool) -> None:
+    """The full run's server part on its own (pages, then the mixed journey) and the memory each
+    worker holds afterwards: a few minutes while trimming what a worker loads."""
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    load = os.getloadavg()[0]
+    try:
+        results = members_on_one_server(servers.app_environment(f"sqlite:///{work / 'bench.db'}", work), quick)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if as_json:
+        print(json.dumps(results, indent=2))
+        return
+    op, goal, what = GOALS["rss_mb_max"]
+    largest = max(results["rss_mb_per_worker"], default=None)
+    j = results["mixed_journey"]
+    print(f"\n{results['workers']} gunicorn workers, load average {load:.1f} at the start and "
+          f"{os.getloadavg()[0]:.1f} at the end")
+    print(f"mixed journey: {j['members']} members, {j['requests']} requests, {j['errors']} errors, "
+          f"{j['failures']} failed visits, not measured: {', '.join(j['steps_not_measured']) or 'none'}")
+    print(f"RSS per worker at start {results['rss_mb_at_start']} MB, after the journey "
+          f"{results['rss_mb_per_worker']} MB")
+    print(f"{what}: {largest} (goal {op} {goal}, {check(op, largest, goal)})")
 
 
 def print_page_cpu(c: dict) -> None:
