@@ -5,7 +5,6 @@ import logging
 from pathlib import Path
 
 from flask import Flask, Request
-from flask.testing import FlaskClient
 from werkzeug.utils import cached_property
 
 from app import text
@@ -41,16 +40,48 @@ class NoDatabaseDetail(logging.Filter):
         return True
 
 
-class ClosingTestClient(FlaskClient):
+def closing_test_client() -> type:
     """A test client that closes each response, as a WSGI server does once it has sent it, so
     work queued for after the response (mail delivery) has run when the test looks."""
+    from flask.testing import FlaskClient  # with click.testing and pdb: for tests only
 
-    def open(self, *args, buffered: bool = True, **kwargs):
-        return super().open(*args, buffered=buffered, **kwargs)
+    class ClosingTestClient(FlaskClient):
+        def open(self, *args, buffered: bool = True, **kwargs):
+            return super().open(*args, buffered=buffered, **kwargs)
+
+    return ClosingTestClient
+
+
+class Extensions(dict):
+    """app.extensions, registering Flask-Migrate when something first asks for it.
+
+    Alembic, with Mako and Pygments, takes 11 MB of a worker that never migrates; flask
+    commands and tests register it at start-up, and a script's flask_migrate.upgrade() here.
+    """
+
+    def __init__(self, app: Flask):
+        super().__init__()
+        self.app = app
+
+    def __missing__(self, key: str):
+        if key != "migrate":
+            raise KeyError(key)
+        register_migrations(self.app)
+        return self[key]
+
+
+def register_migrations(app: Flask) -> None:
+    from flask_migrate import Migrate
+
+    from app.extensions import db
+
+    Migrate(app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True,
+            compare_type=True)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
+    app.extensions = Extensions(app)
     app.request_class = CleanRequest
     if test_config is None:
         cls = config_class()
@@ -61,7 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.config.from_object(TestConfig)
         app.config.update(test_config)
-        app.test_client_class = ClosingTestClient
+        app.test_client_class = closing_test_client()
     # SERVER_NAME and the scheme follow BASE_URL, so links built outside a request agree with it.
     flask_defaults = {"SERVER_NAME": None, "PREFERRED_URL_SCHEME": "http", "APPLICATION_ROOT": "/"}
     for key, value in public_address(app.config.get("BASE_URL")).items():
@@ -80,11 +111,12 @@ def create_app(test_config: dict | None = None) -> Flask:
             "(it installs govuk-frontend from npm and builds the assets).")
 
     from app import database, extensions
+    from app.content import built_by_flask_command, init_app as init_content
 
     extensions.db.init_app(app)
     database.init_app(app)
-    extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent.parent / "migrations"),
-                                render_as_batch=True, compare_type=True)
+    if app.config["TESTING"] or built_by_flask_command():
+        register_migrations(app)  # `flask db` is listed only if registered before it is looked up
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     if not app.config["TESTING"] and not app.config.get("REDIS_URL") and app.config.get("SESSION_COOKIE_SECURE"):
@@ -95,8 +127,6 @@ def create_app(test_config: dict | None = None) -> Flask:
             "(the sign-in and reset limits, kept in the database, still hold across all of them)")
 
     # Content is validated before anything is served: a bad file stops start-up, naming it.
-    from app.content import init_app as init_content
-
     init_content(app)
 
     from app import (auth, certificates, checklists, fragments, govuk, learning, mail, main, officers,

@@ -17,9 +17,6 @@ import logging
 import time
 from dataclasses import dataclass
 
-from notifications_python_client.errors import HTTPError, TokenError
-from notifications_python_client.notifications import NotificationsAPIClient
-
 log = logging.getLogger(__name__)
 
 # The kinds of email the service sends; each can have its own Notify template.
@@ -75,6 +72,10 @@ class NotifySettings:
 
 class NotifySender:
     def __init__(self, settings: NotifySettings, sleep=time.sleep):
+        # The client brings requests, PyJWT and cryptography (10 MB a worker): only a service
+        # that sends through Notify loads them.
+        from notifications_python_client.notifications import NotificationsAPIClient
+
         self.settings = settings
         self.client = NotificationsAPIClient(settings.api_key, base_url=settings.base_url, timeout=20)
         self.sleep = sleep
@@ -82,6 +83,8 @@ class NotifySender:
     def send(self, recipient: str, subject: str, body: str, kind: str = "general",
              reference: str | None = None) -> str:
         """Send one email; returns Notify's id for it. NotifyFailed if Notify does not accept it."""
+        from notifications_python_client.errors import HTTPError, TokenError
+
         template = self.settings.templates.get(kind) or self.settings.templates["general"]
         pause = self.settings.pause_seconds
         for attempt in range(RETRIES + 1):

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 log = logging.getLogger(__name__)
 
@@ -55,35 +53,57 @@ def _find(name: str) -> Path | None:
 
 
 class Fonts:
-    """The registered fonts: regular and bold names, main first, and what each can draw."""
+    """The installed fonts: regular and bold names, main first, and what each can draw.
+
+    A font is read from its file (3.6 MB of a worker each) when text first needs it: the main
+    pair draws nearly every name, and a fallback is read only for a character the fonts before
+    it lack, so the first font that has a character still draws it.
+    """
 
     def __init__(self):
         self.regular: list[str] = []
         self.bold: list[str] = []
-        self._covers: dict[str, set[int]] = {}
+        self._paths: dict[str, Path] = {}
+        self._covers: dict[str, dict[int, int]] = {}
+        self._lock = threading.Lock()
         for regular_file, bold_file in FAMILIES:
             regular_path, bold_path = _find(regular_file), _find(bold_file)
             if regular_path is None:
                 continue
-            names = []
-            for path in (regular_path, bold_path or regular_path):
-                name = path.stem
-                if name not in pdfmetrics.getRegisteredFontNames():
-                    pdfmetrics.registerFont(TTFont(name, str(path)))
-                self._covers[name] = set(pdfmetrics.getFont(name).face.charToGlyph)
-                names.append(name)
-            self.regular.append(names[0])
-            self.bold.append(names[1])
+            bold_path = bold_path or regular_path
+            self._paths.update({regular_path.stem: regular_path, bold_path.stem: bold_path})
+            self.regular.append(regular_path.stem)
+            self.bold.append(bold_path.stem)
         if not self.regular:
             log.warning("no Unicode font found (run scripts/install-fonts): PDFs fall back to Helvetica")
 
+    def covers(self, name: str) -> dict[int, int]:
+        """The characters the font can draw (as code points), reading and registering it first."""
+        covers = self._covers.get(name)
+        if covers is None:
+            # reportlab (with PIL) loads here, not when a page module imports this one.
+            from reportlab.pdfbase import pdfmetrics
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            with self._lock:
+                if name not in pdfmetrics.getRegisteredFontNames():
+                    pdfmetrics.registerFont(TTFont(name, str(self._paths[name])))
+                covers = self._covers[name] = pdfmetrics.getFont(name).face.charToGlyph
+        return covers
+
     @property
     def body(self) -> str:
-        return self.regular[0] if self.regular else "Helvetica"
+        if not self.regular:
+            return "Helvetica"
+        self.covers(self.regular[0])
+        return self.regular[0]
 
     @property
     def heading(self) -> str:
-        return self.bold[0] if self.bold else "Helvetica-Bold"
+        if not self.bold:
+            return "Helvetica-Bold"
+        self.covers(self.bold[0])
+        return self.bold[0]
 
     def runs(self, text: str, bold: bool = False) -> list[tuple[str, str]]:
         """The text as (font name, characters) runs, each in a font that can draw it."""
@@ -92,10 +112,10 @@ class Fonts:
             return [("Helvetica-Bold" if bold else "Helvetica", text)]
         runs: list[tuple[str, str]] = []
         for character in text:
-            font = next((n for n in names if ord(character) in self._covers[n]), None)
+            font = next((n for n in names if ord(character) in self.covers(n)), None)
             if font is None:
                 font = names[0]
-                character = MISSING if ord(MISSING) in self._covers[font] else "?"
+                character = MISSING if ord(MISSING) in self.covers(font) else "?"
             if runs and runs[-1][0] == font:
                 runs[-1] = (font, runs[-1][1] + character)
             else:
@@ -124,11 +144,15 @@ def prepare(text: str) -> str:
 
 
 def width(text: str, size: float, bold: bool = False) -> float:
+    from reportlab.pdfbase import pdfmetrics
+
     return sum(pdfmetrics.stringWidth(chunk, font, size) for font, chunk in fonts().runs(prepare(text), bold))
 
 
 def draw(canvas, x: float, y: float, text: str, size: float, bold: bool = False, centred: bool = False) -> None:
     """Draw one line on a canvas, switching font where the main one lacks a character."""
+    from reportlab.pdfbase import pdfmetrics
+
     text = prepare(text)
     if centred:
         x -= width(text, size, bold) / 2
@@ -152,9 +176,8 @@ def in_main_font(text: str) -> str:
     """Text for a fast one-font table: shaped, and any character the main font lacks replaced."""
     if text.isascii():
         return text
-    main = fonts().body
-    covers = fonts()._covers.get(main)
+    if not fonts().regular:
+        return prepare(text)
+    covers = fonts().covers(fonts().body)
     text = prepare(text)
-    if covers is None:
-        return text
     return "".join(c if ord(c) in covers else (MISSING if ord(MISSING) in covers else "?") for c in text)

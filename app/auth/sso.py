@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, abort, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_user
 
@@ -35,6 +33,9 @@ def init_app(app: Flask) -> None:
         return
     if not app.config.get("OIDC_CLIENT_ID") or not app.config.get("OIDC_CLIENT_SECRET"):
         raise RuntimeError("OIDC_ISSUER is set, so OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too.")
+    # Authlib brings requests and cryptography: only a council that signs in this way loads them.
+    from authlib.integrations.flask_client import OAuth
+
     oauth = OAuth(app)
     oauth.register(CLIENT, client_id=app.config["OIDC_CLIENT_ID"],
                    client_secret=app.config["OIDC_CLIENT_SECRET"],
@@ -141,6 +142,8 @@ def sso_start():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     session[NEXT_KEY] = safe_next(request.args.get("next"))
+    from authlib.integrations.base_client.errors import OAuthError  # loaded already by init_app
+
     client = current_app.extensions["council_sign_in"].create_client(CLIENT)
     try:
         return client.authorize_redirect(external_url("auth.sso_callback"))

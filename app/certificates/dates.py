@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-import icalendar
 from dateutil.relativedelta import relativedelta
 
 from app import formatting
@@ -39,6 +38,8 @@ def parse_iso(text: str) -> date:
 def due_date_calendar(due: date, uid: str, summary: str, description: str, url: str,
                       stamp: datetime) -> bytes:
     """A calendar with one all-day event on the due date (stamp: a UTC datetime)."""
+    import icalendar  # 2 MB that a worker loads only when a member asks for the file
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Corporate parenting training//Certificates//EN")
     calendar.add("version", "2.0")

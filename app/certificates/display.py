@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, make_response
 
-from app.certificates import pdf
 from app.content import current_course
 from app.urls import external_url
 from app.vocabulary import CertificateHow
@@ -51,6 +50,9 @@ def covered(pathway_id: str, level: int, score_percent: int | None, face_to_face
 
 
 def pdf_response(certificate: Certificate):
+    # reportlab, segno and the fonts: about 10 MB that a worker loads only once asked for a PDF.
+    from app.certificates import pdf
+
     config = current_app.config
     text = pdf.CertificateText(
         council=config["COUNCIL_NAME"], member=certificate.person.name,

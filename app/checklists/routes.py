@@ -12,7 +12,6 @@ from app.data import checklists as checklist_data
 from app.checklists import bp, progress
 from app.checklists.answers import save_answer
 from app.checklists.forms import ChecklistAnswerForm
-from app.checklists.pdf import draw_action_plan
 from app.checklists.plan import build_plan
 from app.clock import today
 
@@ -100,6 +99,9 @@ def action_done(question_id: str):
 @bp.route("/checklists/action-plan.pdf")
 @signed_in
 def action_plan_pdf():
+    # reportlab's Platypus and the fonts load only in a worker asked for an action plan.
+    from app.checklists.pdf import draw_action_plan
+
     data = draw_action_plan(_plan(), council_name=current_app.config["COUNCIL_NAME"],
                             member_name=current_user.name, on=today())
     response = make_response(data)

@@ -21,7 +21,7 @@ __all__ = ["Course", "LocalFacts", "current_course", "init_app", "local_facts", 
            "set_local_facts"]
 
 
-def _built_by_flask_command() -> bool:
+def built_by_flask_command() -> bool:
     context = click.get_current_context(silent=True)
     return context is not None and isinstance(context.find_root().command, FlaskGroup)
 
@@ -29,7 +29,7 @@ def _built_by_flask_command() -> bool:
 def init_app(app: Flask) -> None:
     root = Path(app.config["CONTENT_ROOT"])
     app.extensions["course"] = None
-    if not _built_by_flask_command():
+    if not built_by_flask_command():
         app.extensions["course"] = load_course(root, app.config["COUNCIL_NAME"])  # raises ContentInvalid
     # The council's own facts come from content/local.yaml until something else is set.
     set_local_facts(app, LocalFile(root / "content" / "local.yaml"))

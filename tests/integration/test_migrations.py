@@ -33,6 +33,20 @@ def test_upgrade_from_empty_matches_the_models(database_url):
         db.engine.dispose()
 
 
+def test_a_script_migrates_the_app_as_a_server_builds_it(database_url):
+    """bench/prepare builds the app as gunicorn does (no flask command, not testing), where
+    Flask-Migrate is registered only when upgrade() first asks for it."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "CONTENT_ROOT": str(REPO), "TESTING": False})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade()
+        assert {"people", "alembic_version"} <= set(inspect(db.engine).get_table_names())
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
 def test_changes_confirmations_move_out_of_the_audit_log(database_url):
     """A member who confirmed "what has changed" before 0004 is still counted as having done so."""
     app = _fresh_app(database_url)
