@@ -70,6 +70,7 @@ class Journey:
     pathway: Pathway | None          # what they are working towards now, if anything
     progress: PathwayProgress | None
     optional: bool = False           # True when the member is current and may renew early
+    certificates: tuple[Certificate, ...] = ()  # every cycle's, newest first, revoked ones included
 
 
 def journey(person: Councillor, today: date | None = None) -> Journey:
@@ -77,7 +78,8 @@ def journey(person: Councillor, today: date | None = None) -> Journey:
     course = current_course()
     pathways = course.pathways
     record = training_record(person.id, today)
-    certs = valid_certificates(person.id)
+    every = all_certificates(person.id)
+    certs = [c for c in every if c.revoked_at is None]
     renewed = _renewed(certs, record.required_level)
     cycle = None
     if renewed is not None:
@@ -93,7 +95,7 @@ def journey(person: Councillor, today: date | None = None) -> Journey:
     else:
         pathway = pathways.get(record.required_pathway)
     progress = evaluate(pathway, load_evidence(person.id), course, cycle) if pathway else None
-    return Journey(record, pathway, progress, optional)
+    return Journey(record, pathway, progress, optional, tuple(every))
 
 
 _find = certificates_data.find

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from typing import Iterable, Mapping
 
 from flask import current_app
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Select, bindparam, exists, func, or_, select
 
 from app import clock
 from app.certificates.dates import add_months
@@ -163,61 +163,71 @@ def decide(facts: MemberFacts, today: date, settings: Settings, pathway_for_leve
 
 # --- reading the facts in bulk ------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _FactQueries:
+    """The three statements that read the facts of the members `chosen` names."""
+
+    roles: Select
+    certificates: Select
+    people: Select
+
+    @classmethod
+    def of(cls, chosen) -> _FactQueries:
+        wanted = select(Councillor.id).where(chosen)
+        # Each count is an indexed probe per member (ix_quiz_attempts_best_score, the person_id
+        # indexes), not a pass over every attempt (200,000 rows for a national host).
+        best = (select(func.max(QuizAttempt.score_percent))
+                .where(QuizAttempt.person_id == Councillor.id, QuizAttempt.quiz == "assessment",
+                       QuizAttempt.status == AttemptStatus.SUBMITTED).scalar_subquery())
+        dilemmas = (select(func.count(func.distinct(ScenarioRun.scenario_id)))
+                    .where(ScenarioRun.person_id == Councillor.id, ScenarioRun.status == RunStatus.FINISHED)
+                    .scalar_subquery())
+        active = or_(*(exists().where(table.person_id == Councillor.id)
+                       for table in (ModuleRead, QuizAttempt, ScenarioRun, ChecklistAnswer)))
+        return cls(
+            roles=select(CouncillorRole.person_id, CouncillorRole.role, CouncillorRole.assigned_on)
+            .where(CouncillorRole.person_id.in_(wanted)),
+            certificates=select(Certificate.person_id, Certificate.id, Certificate.pathway_id, Certificate.level,
+                                Certificate.completed_on, Certificate.refresher_due)
+            .where(Certificate.person_id.in_(wanted), Certificate.revoked_at.is_(None)),
+            people=select(Councillor.id, Councillor.elected_on, Election.induction_months, best, dilemmas, active)
+            .outerjoin(Election, Election.held_on == Councillor.elected_on).where(chosen))
+
+
+# Built once: every page a member opens after doing something works out their status, and
+# building these statements cost more than running them.
+_LISTED = _FactQueries.of(Councillor.id.in_(bindparam("ids", expanding=True)))
+_EVERY_ACTIVE = _FactQueries.of(Councillor.active.is_(True))
+
+
 def load_facts(person_ids: Iterable[int] | None = None) -> dict[int, MemberFacts]:
-    """Facts for the given councillors (every active councillor when None), in seven queries."""
+    """Facts for the given councillors (every active councillor when None), in three queries:
+    their roles, their valid certificates, then a row for each member with the rest."""
     if person_ids is None:
-        wanted = select(Councillor.id).where(Councillor.active.is_(True))
-        people = db.session.execute(select(Councillor.id, Councillor.elected_on)
-                                    .where(Councillor.active.is_(True))).all()
+        queries, params = _EVERY_ACTIVE, {}
     else:
         ids = sorted(set(person_ids))
         if not ids:
             return {}
-        wanted = select(Councillor.id).where(Councillor.id.in_(ids))
-        people = db.session.execute(select(Councillor.id, Councillor.elected_on)
-                                    .where(Councillor.id.in_(ids))).all()
+        queries, params = _LISTED, {"ids": ids}
     levels = role_levels()
 
     roles: dict[int, list[HeldRole]] = {}
-    for pid, role, assigned_on in db.session.execute(
-            select(CouncillorRole.person_id, CouncillorRole.role, CouncillorRole.assigned_on)
-            .where(CouncillorRole.person_id.in_(wanted))):
+    for pid, role, assigned_on in db.session.execute(queries.roles, params):
         roles.setdefault(pid, []).append(HeldRole(role, levels.get(role, 1), assigned_on))
 
     certificates: dict[int, list[HeldCertificate]] = {}
-    for pid, cid, pathway, level, completed, due in db.session.execute(
-            select(Certificate.person_id, Certificate.id, Certificate.pathway_id, Certificate.level,
-                   Certificate.completed_on, Certificate.refresher_due)
-            .where(Certificate.person_id.in_(wanted), Certificate.revoked_at.is_(None))):
+    for pid, cid, pathway, level, completed, due in db.session.execute(queries.certificates, params):
         certificates.setdefault(pid, []).append(HeldCertificate(cid, pathway, level, completed, due))
-
-    best = dict(db.session.execute(
-        select(QuizAttempt.person_id, func.max(QuizAttempt.score_percent))
-        .where(QuizAttempt.person_id.in_(wanted), QuizAttempt.quiz == "assessment",
-               QuizAttempt.status == AttemptStatus.SUBMITTED)
-        .group_by(QuizAttempt.person_id)).all())
-
-    dilemmas = dict(db.session.execute(
-        select(ScenarioRun.person_id, func.count(func.distinct(ScenarioRun.scenario_id)))
-        .where(ScenarioRun.person_id.in_(wanted), ScenarioRun.status == RunStatus.FINISHED)
-        .group_by(ScenarioRun.person_id)).all())
-
-    # One indexed probe per member rather than reading every attempt's person id (200,000 rows
-    # for a national host) only to find out who has done anything at all.
-    active = set(db.session.scalars(
-        select(Councillor.id).where(Councillor.id.in_(wanted), or_(
-            *(exists().where(table.person_id == Councillor.id)
-              for table in (ModuleRead, QuizAttempt, ScenarioRun, ChecklistAnswer))))))
-
-    elections = dict(db.session.execute(select(Election.held_on, Election.induction_months)).all())
 
     return {
         pid: MemberFacts(
             person_id=pid, roles=tuple(roles.get(pid, ())), certificates=tuple(certificates.get(pid, ())),
-            elected_on=elected_on, election_induction_months=elections.get(elected_on),
-            any_activity=pid in active, best_assessment_score=best.get(pid),
-            dilemmas_done=dilemmas.get(pid, 0))
-        for pid, elected_on in people
+            elected_on=elected_on, election_induction_months=induction_months,
+            any_activity=bool(any_activity), best_assessment_score=best_score,
+            dilemmas_done=dilemmas_done or 0)
+        for pid, elected_on, induction_months, best_score, dilemmas_done, any_activity
+        in db.session.execute(queries.people, params)
     }
 
 

@@ -175,7 +175,7 @@ def build(person, known_journey: issuing.Journey | None = None) -> MyTraining:
                     started = any(r.requirement.done for r in rows) or bool(reads.read_count)
                     next_step = NextStep(f"{'Continue' if started else 'Start'}: {where[0]}", where[1])
         certificate = CertificatePart(journey, course.pathways.for_level(journey.record.required_level),
-                                      tuple(rows), tuple(issuing.all_certificates(person.id)))
+                                      tuple(rows), journey.certificates)
     elif reads.next_unread is not None:
         # An officer earns no certificate: the modules in order are the course for them.
         following = reads.next_unread
