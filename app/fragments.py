@@ -14,8 +14,9 @@ from collections.abc import Callable, Hashable
 from flask import current_app, has_request_context, request
 from markupsafe import Markup
 
-# Each key is a fragment of the course (a module under one set of the council's facts, say):
-# a few hundred at most between edits. The bound only stops edits piling up for ever.
+# A few hundred fragments at most (a menu per kind of person and page, a row per module and
+# state, a text per module under the council's facts). Each edit of the facts adds twenty module
+# texts of about 30 kB; the bound stops those piling up for ever (at most some 20 MB).
 MOST_KEPT = 1000
 
 
