@@ -433,14 +433,20 @@ def _report(rules: StatusRules, filters: ReportFilters, months: list[date], limi
     def blank(name: str):
         return type_coerce(null(), types[name]).label(name)
 
-    def numbered(kind: str, source, order, first: int, count: int | None, *where):
-        ordered = (select(*(source.c[name] for name in ROW_COLUMNS),
-                          func.row_number().over(order_by=order).label("position"))
-                   .where(*where).subquery(f"ordered_{kind}"))
-        numbers = () if count is None else (ordered.c.position > first, ordered.c.position <= first + count)
-        return (select(literal(kind).label("kind"), ordered.c.position, type_coerce(null(), Integer).label("n"),
-                       *(ordered.c[name] for name in ROW_COLUMNS))
-                .where(*numbers))
+    def numbered(kind: str, source, sorting: Sorting, first: int, count: int | None, *where):
+        columns = [source.c[name] for name in ROW_COLUMNS]
+        if count is None:  # every row, numbered in the report's order (one sort)
+            ordered = (select(*columns, func.row_number().over(order_by=_order(source, sorting)).label("position"))
+                       .where(*where).subquery(f"ordered_{kind}"))
+            return select(literal(kind).label("kind"), ordered.c.position, type_coerce(null(), Integer).label("n"),
+                          *(ordered.c[name] for name in ROW_COLUMNS))
+        # One page: ORDER BY with LIMIT keeps only the rows up to the page's end while it sorts,
+        # where numbering every member first sorted all of them.
+        page_ = (select(*columns).where(*where).order_by(*_order(source, sorting)).limit(count).offset(first)
+                 .subquery(f"page_{kind}"))
+        position = func.row_number().over(order_by=_order(page_, sorting)) + first
+        return select(literal(kind).label("kind"), position.label("position"), type_coerce(null(), Integer).label("n"),
+                      *(page_.c[name] for name in ROW_COLUMNS))
 
     def counted(kind: str, source, grouped: tuple[str, ...]):
         return (select(literal(kind).label("kind"), type_coerce(null(), Integer).label("position"),
@@ -451,7 +457,7 @@ def _report(rules: StatusRules, filters: ReportFilters, months: list[date], limi
     parts = []
     if limit is not None or every_row:
         # Numbered in the report's order (one sort), then the page's numbers kept.
-        parts.append(numbered("row", matching, _order(matching, filters), offset, None if every_row else limit))
+        parts.append(numbered("row", matching, filters, offset, None if every_row else limit))
     parts.append(counted("group", matching, ("status", *FLAGS)))
     certs = Certificate.__table__.c
     parts.append(select(literal("month").label("kind"), type_coerce(null(), Integer).label("position"),
@@ -463,7 +469,7 @@ def _report(rules: StatusRules, filters: ReportFilters, months: list[date], limi
                  .group_by(certs.completed_on))
     if urgent_limit is not None:
         if urgent_limit > 0:
-            parts.append(numbered("urgent", who, _order(who, _BY_URGENCY), 0, urgent_limit,
+            parts.append(numbered("urgent", who, _BY_URGENCY, 0, urgent_limit,
                                   _urgency(who) != NO_ACTION))
         parts.append(counted("urgent-group", who, ("status", "started")))
     return union_all(*parts)
