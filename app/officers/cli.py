@@ -162,9 +162,13 @@ def export_report(fmt: str, output: Path, status: str, ward: str, party: str, ro
         click.echo(message, err=True)
     if errors:
         sys.exit(2)
-    data = report.build_summary(filters)
+    if fmt == "csv":
+        data = report.build_summary(filters, counts=False)
+        rows = report.stream(data)
+    else:  # the summary and the rows from one statement, so they count the same members
+        data, rows = report.build_export(filters)
     with output.open("wb") as file:
-        for chunk in exports.render(fmt, data, report.stream(data)):
+        for chunk in exports.render(fmt, data, rows):
             file.write(chunk)
     audit.record("report.exported", None, format=fmt, rows=data.matched, via="command line",
                  **filters.audit_detail())

@@ -1,10 +1,11 @@
 """The completion report as CSV, Excel and a PDF summary for a committee report.
 
-Each renderer takes a report summary (report.build_summary) and the members' rows as an iterator
-(report.stream, read from the database a batch at a time) and yields the file in pieces, so the
-page streams it and the command line writes it, and memory does not grow with the council: CSV
-is written a thousand rows at a time, Excel through XlsxWriter's constant-memory mode (a row at a
-time to disk) into a temporary file, and the PDF's members table takes a page of rows at a time.
+Each renderer takes a report summary and the members' rows as an iterator (report.build_export,
+read from the database a batch at a time) and yields the file in pieces, so the page streams it
+and the command line writes it, and memory does not grow with the council: CSV is written a
+thousand rows at a time, Excel's member rows a thousand at a time into the workbook XlsxWriter
+made (app/officers/sheet_rows.py) in a temporary file, and the PDF's members table takes a page
+of rows at a time.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from flask import current_app
 
 from app import pdf_fonts
 from app.formatting import long_date
-from app.officers import charts
+from app.officers import charts, sheet_rows
 from app.officers.report import STATUS_VALUES, Report, Row
 
 HEADINGS = ("Member id", "Name", "Ward", "Party", "Roles", "Required pathway", "Required level",
@@ -126,23 +127,32 @@ def excel_text(value: str | None) -> str | None:
 
 
 def to_xlsx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
+    import io
+
     import xlsxwriter
 
-    # constant_memory: each row goes to disk when the next one starts, so memory does not grow
-    # with the council. Text is always written as text, never as a formula or a link, whatever
-    # it starts with. The working files go in a folder removed even if the export fails.
-    with tempfile.TemporaryDirectory(prefix="report-xlsx-") as folder, tempfile.TemporaryFile() as file:
-        workbook = xlsxwriter.Workbook(file, {"constant_memory": True, "tmpdir": folder,
-                                              "strings_to_formulas": False, "strings_to_urls": False,
-                                              "strings_to_numbers": False})
-        bold = workbook.add_format({"bold": True})
-        _members_sheet(workbook, bold, rows)
-        _summary_sheet(workbook, bold, report)
-        workbook.close()
+    # XlsxWriter makes the workbook with one sample member (app/officers/sheet_rows.py says why);
+    # every member's row is then written into it on its way to a temporary file, so memory does
+    # not grow with the council. Text is always written as text, never as a formula or a link,
+    # whatever it starts with.
+    built = io.BytesIO()
+    workbook = xlsxwriter.Workbook(built, {"in_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True})
+    day = _members_sheet(workbook, bold, report.matched)
+    _summary_sheet(workbook, bold, report)
+    workbook.close()
+    with tempfile.TemporaryFile() as file:
+        sheet_rows.replace_rows(built.getvalue(), "xl/worksheets/sheet1.xml", LAST_COLUMN,
+                                _member_rows(rows, day.xf_index), report.matched, file)
         yield from _file_chunks(file)
 
 
-def _members_sheet(workbook, bold, rows: Iterable[Row]) -> None:
+LAST_COLUMN = sheet_rows.COLUMNS[len(HEADINGS) - 1]
+
+
+def _members_sheet(workbook, bold, count: int):
+    """The members sheet with its header and one sample row; returns the date format."""
     sheet = workbook.add_worksheet("Completion report")
     for column, width in enumerate(WIDTHS):
         # Set in pixels (7 a character) so the file holds the widths themselves, as Excel shows them.
@@ -150,35 +160,36 @@ def _members_sheet(workbook, bold, rows: Iterable[Row]) -> None:
     sheet.freeze_panes(1, 2)
     sheet.write_row(0, 0, HEADINGS, bold)
     day = workbook.add_format({"num_format": "d mmm yyyy"})
-    text, number = sheet.write_string, sheet.write_number
+    # The sample puts the date format in the workbook's styles; its row is replaced.
+    sheet.write_number(1, 8, 0, day)
+    # Officers filter and sort in Excel too (review m16): the header row gets filter buttons over
+    # every member's row. The count comes from the same statement as the rows.
+    sheet.autofilter(0, 0, count, len(HEADINGS) - 1)
+    return day
+
+
+def _member_rows(rows: Iterable[Row], day_style: int) -> Iterator[str]:
+    text, number, row_xml = sheet_rows.text_cell, sheet_rows.number_cell, sheet_rows.row_xml
     words = _Words(excel_text)
-    last = 0
-    # A cell at a time, each by its own type: write() would work out every value's type again.
-    # Empty cells are not written at all.
-    for last, r in enumerate(rows, start=1):
-        number(last, 0, r.member_id)
-        text(last, 1, excel_text(r.name))
-        if r.ward:
-            text(last, 2, excel_text(r.ward))
-        if r.party:
-            text(last, 3, excel_text(r.party))
+    letters = sheet_rows.COLUMNS
+    # A cell at a time, each by its own type; empty cells are not written at all.
+    for n, r in enumerate(rows, start=2):
+        ref = [f"{letter}{n}" for letter in letters[:len(HEADINGS)]]  # this row's cell in each column
+        cells = [number(ref[0], r.member_id), text(ref[1], excel_text(r.name) or "")]
+        for column, words_in in ((2, r.ward), (3, r.party)):
+            if words_in:
+                cells.append(text(ref[column], excel_text(words_in) or ""))
         if r.roles:
-            text(last, 4, words.roles(r))
-        text(last, 5, words.pathway(r))
-        number(last, 6, r.required_level)
-        text(last, 7, STATUS_WORDS[r.status])
-        if r.last_completed is not None:
-            number(last, 8, r.last_completed.toordinal() - EXCEL_EPOCH, day)
-        if r.refresher_due is not None:
-            number(last, 9, r.refresher_due.toordinal() - EXCEL_EPOCH, day)
-        if r.due_by is not None:
-            number(last, 10, r.due_by.toordinal() - EXCEL_EPOCH, day)
+            cells.append(text(ref[4], words.roles(r)))
+        cells += [text(ref[5], words.pathway(r)), number(ref[6], r.required_level),
+                  text(ref[7], STATUS_WORDS[r.status])]
+        for column, day in ((8, r.last_completed), (9, r.refresher_due), (10, r.due_by)):
+            if day is not None:
+                cells.append(number(ref[column], day.toordinal() - EXCEL_EPOCH, day_style))
         if r.best_score is not None:
-            number(last, 11, r.best_score)
-        number(last, 12, r.dilemmas_done)
-    # Officers filter and sort in Excel too (review m16): the header row gets filter buttons,
-    # over the rows written.
-    sheet.autofilter(0, 0, last, len(HEADINGS) - 1)
+            cells.append(number(ref[11], r.best_score))
+        cells.append(number(ref[12], r.dilemmas_done))
+        yield row_xml(n, cells)
 
 
 def _summary_sheet(workbook, bold, report: Report) -> None:
@@ -489,7 +500,8 @@ RENDERERS = {"csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf, "docx": to_docx}
 
 
 def render(fmt: str, report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
-    """The file in pieces: report from report.build_summary(), rows from report.stream()."""
+    """The file in pieces: report and rows from report.build_export() (or, for a CSV, which has no
+    summary, report.build_summary(counts=False) and report.stream())."""
     return RENDERERS[fmt](report, rows)
 
 

@@ -395,3 +395,24 @@ def test_charts_are_accessible_svg_without_style_attributes():
     months = charts.completions_over_time([(date(2026, m, 1), m) for m in range(1, 13)])
     assert str(charts.to_svg(months, "m")).count("<rect") == 12
     assert [charts._nice_max(n) for n in (0, 7, 9, 60, 130, 17000)] == [1, 8, 10, 60, 200, 20000]
+
+
+def test_excel_holds_awkward_text_exactly_and_every_part_is_well_formed_xml(app, client, signed_in, today):
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    awkward = ["Ann <b>Bold</b> & Co", "  Leading and trailing  ", "Zoë \u201cquoted\u201d", "Tab\there"]
+    for n, name in enumerate(awkward):
+        member(app, name, ward=f"Ward {n} & <x>", party=" Party ")
+    data = client.get("/officers/report.xlsx").data
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        for part in book.namelist():
+            if part.endswith((".xml", ".rels")):
+                ElementTree.fromstring(book.read(part))  # raises on anything not well formed
+    sheet = load_workbook(io.BytesIO(data))["Completion report"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert sorted(r[1] for r in rows) == sorted(awkward)
+    assert sorted(r[2] for r in rows) == [f"Ward {n} & <x>" for n in range(len(awkward))]
+    assert {r[3] for r in rows} == {" Party "}
+    assert sheet.auto_filter.ref == f"A1:M{len(awkward) + 1}"
