@@ -93,8 +93,11 @@ def _snapshot(row: ChecklistAnswer, question: ChecklistQuestion) -> Answer:
 
 def checklists_for(person: Person) -> tuple[Checklist, ...]:
     """The checklists that apply to the person: every level up to the one their roles need."""
-    top = required_level(person)
-    return tuple(c for c in current_course().checklists if c.level <= top)
+    return checklists_up_to(required_level(person))
+
+
+def checklists_up_to(level: int) -> tuple[Checklist, ...]:
+    return tuple(c for c in current_course().checklists if c.level <= level)
 
 
 def checklist(level: int) -> Checklist | None:

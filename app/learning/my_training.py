@@ -148,8 +148,11 @@ def _where(req: Requirement, course, checklists, quizzes: attempts.Summary,
 
 def build(person, known_journey: issuing.Journey | None = None) -> MyTraining:
     course = current_course()
-    level = required_level(person)
-    checklists = checklist_progress.statuses(person.id, checklist_progress.checklists_for(person))
+    journey = (known_journey or issuing.journey(person)) if person.is_councillor else None
+    # A councillor's journey knows the level their roles need: reading their roles again for it
+    # was the dearest query on the page.
+    level = journey.record.required_level if journey else required_level(person)
+    checklists = checklist_progress.statuses(person.id, checklist_progress.checklists_up_to(level))
     quizzes = attempts.summary(course, person)
     dilemmas = runs.summary(person, course.scenarios, level)
     reads = module_progress.progress(course, person)
@@ -159,8 +162,7 @@ def build(person, known_journey: issuing.Journey | None = None) -> MyTraining:
     required_checklists: frozenset[int] = frozenset()
     dilemmas_required, assessment_required = 0, False
     next_step = None
-    if person.is_councillor:
-        journey = known_journey or issuing.journey(person)
+    if journey is not None:
         pathway = journey.pathway
         rows = []
         if pathway is not None and journey.progress is not None:
