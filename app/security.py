@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from flask import Flask, abort, current_app, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import user_logged_in
+from itsdangerous import URLSafeTimedSerializer, base64_encode
+from itsdangerous.url_safe import URLSafeSerializerMixin
 
 from app import clock
 from app.data import sign_in
@@ -25,11 +27,33 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 QUIET_ENDPOINTS = {"static", "main.healthz"}
 
 
+class UncompressedSerializer(URLSafeTimedSerializer):
+    """Flask's session serializer without zlib: a session's few bytes hardly shrink, and the
+    cookie is signed again on every request (the idle timeout runs from the last one). Cookies
+    compressed before still load."""
+
+    def dump_payload(self, obj) -> bytes:
+        return base64_encode(super(URLSafeSerializerMixin, self).dump_payload(obj))
+
+
 class QuietSessionInterface(SecureCookieSessionInterface):
+    _serializer: tuple[tuple, UncompressedSerializer] | None = None
+
     def should_set_cookie(self, app, session) -> bool:
         if has_request_context() and request.endpoint in QUIET_ENDPOINTS:
             return False
         return super().should_set_cookie(app, session)
+
+    def get_signing_serializer(self, app):
+        # Kept while the keys stay the same, not built twice a request as Flask does.
+        if not app.secret_key:
+            return None
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        if self._serializer is None or self._serializer[0] != keys:
+            self._serializer = (keys, UncompressedSerializer(
+                list(keys), salt=self.salt, serializer=self.serializer,
+                signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method}))
+        return self._serializer[1]
 
 
 def load_person(session_id: str) -> Person | None:

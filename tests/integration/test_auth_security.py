@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
+from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
@@ -219,6 +220,18 @@ def test_signing_out_ends_the_members_other_sessions(app, auth, councillor):
     auth.sign_out()
     response = other.get("/my-training")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_a_member_signed_in_before_cookies_stopped_being_compressed_stays_signed_in(app, client, auth, councillor):
+    auth.sign_in()
+    with client.session_transaction() as session:
+        kept = dict(session)
+    with app.test_request_context():
+        flask_cookie = SecureCookieSessionInterface().get_signing_serializer(app).dumps(kept)
+    assert flask_cookie.startswith(".")  # zlib-compressed, as Flask itself writes a session
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], flask_cookie, domain=app.config["SERVER_NAME"])
+    page = client.get("/my-training")
+    assert page.status_code == 200 and "My training" in page.get_data(as_text=True)
 
 
 def test_a_password_reset_ends_the_members_other_sessions(app, client, councillor):
