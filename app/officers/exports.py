@@ -127,8 +127,6 @@ def excel_text(value: str | None) -> str | None:
 
 
 def to_xlsx(report: Report, rows: Iterable[Row]) -> Iterator[bytes]:
-    import io
-
     import xlsxwriter
 
     # XlsxWriter makes the workbook with one sample member (app/officers/sheet_rows.py says why);

@@ -10,6 +10,7 @@ text as inline strings, which is how XlsxWriter itself writes text in its consta
 """
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from typing import IO, Iterable, Iterator
@@ -44,8 +45,6 @@ def replace_rows(workbook: bytes, sheet_path: str, last_column: str, rows: Itera
                  out: IO[bytes]) -> None:
     """Copy the workbook to out with the sheet's rows after its first (the header) replaced by
     `rows` (XML, `count` of them). The sheet's size is corrected to match."""
-    import io
-
     with zipfile.ZipFile(io.BytesIO(workbook)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
