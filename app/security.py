@@ -5,9 +5,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from flask import Flask, abort, current_app, has_request_context, request, session
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import user_logged_in
-from itsdangerous import URLSafeTimedSerializer, base64_encode
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer, base64_encode
 from itsdangerous.url_safe import URLSafeSerializerMixin
 
 from app import clock
@@ -36,13 +36,51 @@ class UncompressedSerializer(URLSafeTimedSerializer):
         return base64_encode(super(URLSafeSerializerMixin, self).dump_payload(obj))
 
 
+# The idle timeout counts from when the cookie was last signed, so a cookie signed again at most
+# once a minute ends an idle session up to a minute early, never late; signing it on every
+# request cost more than the rest of Flask's own work on a page.
+COOKIE_RESIGN_SECONDS = 60
+
+
+class SignedSession(SecureCookieSession):
+    signed_at: int | None = None  # when the cookie it came from was signed; None for a new session
+
+
 class QuietSessionInterface(SecureCookieSessionInterface):
-    _serializer: tuple[tuple, UncompressedSerializer] | None = None
+    session_class = SignedSession
+    _serializer: tuple[tuple, UncompressedSerializer, TimestampSigner] | None = None
+
+    def open_session(self, app, request):
+        s = self.get_signing_serializer(app)
+        if s is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        try:
+            data, signed_at = s.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds()),
+                                      return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        opened = self.session_class(data)
+        opened.signed_at = int(signed_at.timestamp())
+        return opened
 
     def should_set_cookie(self, app, session) -> bool:
         if has_request_context() and request.endpoint in QUIET_ENDPOINTS:
             return False
-        return super().should_set_cookie(app, session)
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "signed_at", None)
+        return signed_at is None or self._now(app) - signed_at >= COOKIE_RESIGN_SECONDS
+
+    def _now(self, app) -> int:
+        # The signer's own clock: the one the cookie's age is checked against.
+        self.get_signing_serializer(app)
+        assert self._serializer is not None  # the app has a secret key, or no session was opened
+        return self._serializer[2].get_timestamp()
 
     def get_signing_serializer(self, app):
         # Kept while the keys stay the same, not built twice a request as Flask does.
@@ -50,9 +88,10 @@ class QuietSessionInterface(SecureCookieSessionInterface):
             return None
         keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
         if self._serializer is None or self._serializer[0] != keys:
-            self._serializer = (keys, UncompressedSerializer(
+            serializer = UncompressedSerializer(
                 list(keys), salt=self.salt, serializer=self.serializer,
-                signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method}))
+                signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method})
+            self._serializer = (keys, serializer, serializer.make_signer(self.salt))
         return self._serializer[1]
 
 
@@ -70,6 +109,19 @@ def load_person(session_id: str) -> Person | None:
     if not isinstance(signed_in_at, int) or clock.timestamp() - signed_in_at > max_age:
         return None
     return person
+
+
+def check_limits_on_limited_routes_only(app: Flask, limiter) -> None:
+    """Flask-Limiter looks for app-wide limits before every request. Every limit here is on a
+    route, and the route's decorator checks it, so with no app-wide, default, blueprint or meta
+    limit that look found nothing, at a cost on every page; it is kept whenever there is one."""
+    manager = limiter.limit_manager
+    if manager.application_limits or manager.default_limits or manager._blueprint_limits \
+            or limiter._meta_limits:
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)
 
 
 def init_app(app: Flask) -> None:
@@ -101,8 +153,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def keep_session_alive():
         # The idle timeout runs from the last request, not from sign-in.
-        if request.endpoint not in QUIET_ENDPOINTS:
-            session.permanent = True
+        if request.endpoint not in QUIET_ENDPOINTS and not session.permanent:
+            session.permanent = True  # setting it marks the session changed: only when it was not
 
     app.session_interface = QuietSessionInterface()
 

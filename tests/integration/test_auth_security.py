@@ -264,6 +264,29 @@ def test_an_idle_session_ends_after_the_timeout(app, client, auth, councillor, c
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
+def test_the_session_cookie_is_signed_again_at_most_once_a_minute(app, client, auth, councillor, clock):
+    auth.sign_in()
+    client.get("/my-training")  # the first page after signing in takes its message from the session
+    assert "Set-Cookie" not in client.get("/my-training").headers  # signed moments ago
+    clock[0] += 59
+    assert "Set-Cookie" not in client.get("/my-training").headers
+    clock[0] += 2
+    assert client.get("/my-training").headers["Set-Cookie"].startswith(app.config["SESSION_COOKIE_NAME"] + "=")
+    assert "Set-Cookie" not in client.get("/my-training").headers
+    # Anything the session gains is sent at once, whatever the cookie's age.
+    assert "Set-Cookie" in client.post("/sign-out").headers
+
+
+def test_an_idle_session_ends_within_the_timeout_of_the_last_signed_cookie(app, client, auth, councillor, clock):
+    auth.sign_in()
+    client.get("/my-training")  # takes the signed-in message from the session: signed again
+    clock[0] += 30
+    assert client.get("/my-training").status_code == 200  # not signed again: 30 s old
+    clock[0] += 60 * 60 - 30 + 1
+    response = client.get("/my-training")  # over an hour since the cookie was signed: never later
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
 def test_the_idle_timeout_is_a_setting(monkeypatch, database_url):
     monkeypatch.setenv("IDLE_TIMEOUT_MINUTES", "5")
     import importlib
