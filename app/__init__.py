@@ -150,6 +150,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import cli
 
     cli.init_app(app)
+    security.check_limits_on_limited_routes_only(app, extensions.limiter)
 
     proxies = {key: app.config.get(f"PROXY_FIX_{key.upper()}", 0)
                for key in ("x_for", "x_proto", "x_host", "x_prefix")}

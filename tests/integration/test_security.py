@@ -194,6 +194,20 @@ def test_a_burst_of_sign_ins_from_one_address_gets_a_clear_429(database_url, cap
         db.engine.dispose()
 
 
+def test_an_app_wide_limit_is_still_checked_on_every_page(database_url):
+    # The per-request look for app-wide limits is dropped only while there are none.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "CONTENT_ROOT": str(REPO),
+                      "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
+                      "RATELIMIT_APPLICATION": "3 per minute"})
+    client = app.test_client()
+    try:
+        assert [client.get("/accessibility").status_code for _ in range(4)] == [200, 200, 200, 429]
+    finally:
+        limiter.limit_manager.set_application_limits([])  # the extension outlives this app
+        with app.app_context():
+            db.engine.dispose()
+
+
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
