@@ -59,13 +59,16 @@ def _sqlite_engine_setup(engine) -> None:
         # of failing with "database is locked" when a read transaction tries to upgrade. Pages
         # (GET) only read: they begin deferred, so WAL lets every worker read at once instead of
         # queueing behind the one lock for the whole request.
+        # Straight to the driver, as before_write does: through SQLAlchemy the BEGIN cost as much
+        # as the page's own first query, and nothing listens for it.
         connection.info["deferred_transaction"] = False
+        dbapi_connection = connection.connection.dbapi_connection
         if _read_only_request():
-            connection.exec_driver_sql("BEGIN")
+            dbapi_connection.execute("BEGIN")
             connection.info["deferred_transaction"] = True
         else:
             _take_writer_turn(connection.info)
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            dbapi_connection.execute("BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "before_cursor_execute")
     def before_write(connection, cursor, statement, parameters, context, executemany):
