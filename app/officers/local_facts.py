@@ -8,9 +8,11 @@ change shows at once everywhere; with no saved version, the file is used (a new 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 import yaml
+from flask import current_app
 from markupsafe import Markup
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -163,12 +165,21 @@ def save(checked: Checked, before: LocalFacts, officer_id: int | None) -> list[s
     data.save(checked.text, fields, officer_id)
     audit.record("local_facts.changed", None, actor_id=officer_id, fields=fields)
     data.commit()
+    provider = current_app.extensions.get("local_facts")
+    if isinstance(provider, DatabaseFacts):
+        provider.saved()
     return fields
 
 
 def preview(facts: LocalFacts, council: str) -> list[tuple[str, Markup]]:
     """Each "In <council>" box as a module shows it with these facts."""
     return [(topic, Markup(local_box_html(facts, council, topic))) for topic in LOCAL_TOPICS]  # nosec B704 - escaped inside
+
+
+# How long a process draws pages with the facts it last read before it looks for a newer saved
+# version: looking cost a query on every module page. The process that saved an edit uses it at
+# once; every other process within this many seconds.
+RECHECK_SECONDS = 5.0
 
 
 class DatabaseFacts:
@@ -178,8 +189,21 @@ class DatabaseFacts:
         self.fallback = fallback
         self._version: int | None = None
         self._facts = LocalFacts()
+        self._current: tuple[float, LocalFacts] | None = None
 
     def __call__(self) -> LocalFacts:
+        now, current = time.monotonic(), self._current
+        if current is not None and 0 <= now - current[0] < RECHECK_SECONDS:
+            return current[1]
+        facts = self._newest()
+        self._current = (now, facts)
+        return facts
+
+    def saved(self) -> None:
+        """An officer saved a version in this process: the next page reads it."""
+        self._current = None
+
+    def _newest(self) -> LocalFacts:
         try:
             found = data.latest()
         except (OperationalError, ProgrammingError):  # a database not migrated yet: the file

@@ -55,8 +55,12 @@ def test_preview_then_save_shows_everywhere_and_is_in_the_history(app, client, s
         assert event.detail["fields"] == ["Children in care", "Board or panel"]
 
 
-def test_another_process_sees_the_change_without_a_restart(app, client, signed_in_officer):
+def test_another_process_sees_the_change_within_seconds_without_a_restart(app, client, signed_in_officer,
+                                                                         monkeypatch):
     from app import create_app
+    from app.officers import local_facts as rules
+    clock = [1000.0]
+    monkeypatch.setattr(rules.time, "monotonic", lambda: clock[0])
     other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                         "CONTENT_ROOT": app.config["CONTENT_ROOT"], "SERVER_NAME": "training.test"})
     with other.app_context():
@@ -64,8 +68,13 @@ def test_another_process_sees_the_change_without_a_restart(app, client, signed_i
     values = form_from(client.get("/officers/council-facts").get_data(as_text=True))
     values.update(children_in_care="700", action="save")
     client.post("/officers/council-facts", data=values)
+    with app.app_context():
+        assert local_facts().children_in_care == 700  # the process that saved it: at once
     with other.app_context():
-        assert local_facts().children_in_care == 700
+        clock[0] += rules.RECHECK_SECONDS - 0.5
+        assert local_facts().children_in_care == 612  # another process: still the facts it read
+        clock[0] += 1
+        assert local_facts().children_in_care == 700  # and within RECHECK_SECONDS, the edit
         db.session.remove()
         db.engine.dispose()
 
