@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from app.content.course import Course, Module
 from app.data import module_reads
+from app.data.module_reads import ReadSeen
 
 if TYPE_CHECKING:
     from app.models import ModuleRead, Person
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ModuleStatus:
     module: Module
-    read: ModuleRead | None
+    read: ReadSeen | None
 
     @property
     def is_read(self) -> bool:
@@ -46,7 +47,7 @@ class Progress:
         return next((s.module for s in self.statuses if not s.is_read), None)
 
 
-def reads_for(person: Person) -> dict[str, ModuleRead]:
+def reads_for(person: Person) -> dict[str, ReadSeen]:
     return module_reads.for_member(person.id)
 
 
