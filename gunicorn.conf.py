@@ -77,18 +77,19 @@ class RedactingLogger(glogging.Logger):
         self.error_log.addFilter(_NoClientAddress())
 
     def atoms(self, resp, req, environ, request_time):
-        environ = {"REQUEST_METHOD": "-", "RAW_URI": "-", "SERVER_PROTOCOL": "-", **(environ or {})}
+        # Only the atoms access_log_format uses; any other prints "-". gunicorn's own atoms copy
+        # every request header, response header and environ entry on every request, and carry
+        # the client's address, which is personal data we never log.
+        environ = environ or {}
+        atoms = {"m": environ.get("REQUEST_METHOD"), "U": redact_path(environ.get("PATH_INFO")),
+                 "H": environ.get("SERVER_PROTOCOL"), "s": "-", "B": "-", "M": "-"}
         try:
-            atoms = super().atoms(resp, req, environ, request_time)
+            atoms["s"] = str(resp.status).split(None, 1)[0]
+            atoms["B"] = getattr(resp, "sent", None)
+            atoms["M"] = request_time.seconds * 1000 + request_time.microseconds // 1000
         except Exception:  # noqa: BLE001 - a log line is never worth a worker
-            try:  # without the request's headers, which is what failed when there is no request
-                atoms = super().atoms(resp, [], environ, request_time)
-            except Exception:  # noqa: BLE001
-                atoms = {}
+            pass
         atoms = {key: ("-" if value is None else value) for key, value in atoms.items()}
-        for key in ("m", "H", "s", "B", "M"):
-            atoms.setdefault(key, "-")
-        atoms["U"] = redact_path(atoms.get("U"))
         atoms["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"
         return atoms
 

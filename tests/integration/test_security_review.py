@@ -57,6 +57,27 @@ def test_the_access_logger_writes_a_line_for_a_request_gunicorn_could_not_parse(
     assert conf.redact_path("/password-reset/abc.def") == "/password-reset/[redacted]"
 
 
+def test_an_access_line_says_what_was_asked_and_answered_and_nothing_personal(capsys):
+    from gunicorn.config import Config
+
+    conf = _gunicorn_conf()
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", conf.access_log_format)
+    logger = conf.RedactingLogger(cfg)
+    response = SimpleNamespace(status="200 OK", sent=43366, headers=[("Set-Cookie", "session=secret")])
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/password-reset/abc.def", "QUERY_STRING": "email=x",
+               "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "203.0.113.9", "HTTP_COOKIE": "session=secret"}
+    logger.access(response, None, environ, timedelta(milliseconds=12))
+    line = capsys.readouterr().out
+    assert line.strip().endswith('"GET /password-reset/[redacted] HTTP/1.1" 200 43366 12ms')
+    assert "203.0.113.9" not in line and "secret" not in line and "email=x" not in line
+    # A format naming an atom we do not keep (the client's address, say) prints "-".
+    cfg.set("access_log_format", '%(h)s "%(r)s" %(s)s')
+    logger.access(response, None, environ, timedelta(milliseconds=12))
+    assert capsys.readouterr().out.strip().endswith('- "GET /password-reset/[redacted] HTTP/1.1" 200')
+
+
 MALFORMED = [
     b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
     b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
