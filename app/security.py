@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
-from flask import Flask, abort, current_app, has_request_context, request, session
+from flask import Flask, abort, current_app, g, has_request_context, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import user_logged_in
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer, base64_encode
@@ -95,6 +96,46 @@ class QuietSessionInterface(SecureCookieSessionInterface):
         return self._serializer[1]
 
 
+# A form's token is Flask-WTF's: the session's secret, signed with a timestamp. Signing it again on
+# every page cost more than the page's own queries, so each session's signed token is reused for
+# a minute. It stays valid for WTF_CSRF_TIME_LIMIT from when it was signed: a page left open that
+# long loses at most that minute.
+CSRF_RESIGN_SECONDS = 60
+MOST_SIGNED_TOKENS_KEPT = 10_000
+_signed_tokens: dict[tuple, tuple[float, str]] = {}
+
+
+def _token_key(secret: str) -> tuple:
+    return current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, secret
+
+
+def reuse_signed_form_token() -> None:
+    secret = session.get("csrf_token")
+    if secret:
+        kept = _signed_tokens.get(_token_key(secret))
+        if kept is not None and 0 <= time.monotonic() - kept[0] < CSRF_RESIGN_SECONDS:
+            g.csrf_token = kept[1]  # where Flask-WTF looks first, for every form on the page
+            g.form_token_reused = True
+
+
+def keep_signed_form_token(response):
+    token, secret = g.get("csrf_token"), session.get("csrf_token")
+    if token and secret and not g.get("form_token_reused") and _signed_for(token, secret):
+        if len(_signed_tokens) >= MOST_SIGNED_TOKENS_KEPT:
+            _signed_tokens.clear()
+        _signed_tokens[_token_key(secret)] = (time.monotonic(), token)
+    return response
+
+
+def _signed_for(token: str, secret: str) -> bool:
+    # Signing in or out gives the session a new secret part-way through a request: a token is
+    # kept only for the secret it was signed from (checked once a minute, not on every page).
+    try:
+        return URLSafeTimedSerializer(_token_key(secret)[0], salt="wtf-csrf-token").loads(token) == secret
+    except BadSignature:
+        return False
+
+
 def load_person(session_id: str) -> Person | None:
     person_id, _, version = session_id.partition(":")
     if not person_id.isdecimal() or not version.isdecimal():
@@ -157,6 +198,8 @@ def init_app(app: Flask) -> None:
             session.permanent = True  # setting it marks the session changed: only when it was not
 
     app.session_interface = QuietSessionInterface()
+    app.before_request(reuse_signed_form_token)
+    app.after_request(keep_signed_form_token)
 
     @app.after_request
     def security_headers(response):

@@ -142,6 +142,33 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, who
     assert client.get("/my-training").status_code == 200  # the refused sign-out did not sign out
 
 
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+    return found.group(1) or found.group(2)
+
+
+def test_a_form_token_is_signed_again_each_minute_and_every_one_still_works(app, councillor, monkeypatch):
+    from app import security
+    clock = [5000.0]
+    monkeypatch.setattr(security.time, "monotonic", lambda: clock[0])
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    first = _token(client.get("/sign-in").get_data(as_text=True))
+    time.sleep(1.1)  # a token signed again would differ: its timestamp is in whole seconds
+    assert _token(client.get("/sign-in").get_data(as_text=True)) == first  # the same minute
+    clock[0] += security.CSRF_RESIGN_SECONDS + 1
+    later = _token(client.get("/sign-in").get_data(as_text=True))
+    assert later != first
+    other = app.test_client()  # another browser: its own secret, never this one's token
+    assert _token(other.get("/sign-in").get_data(as_text=True)) not in (first, later)
+    wrong = {"email": "pat.jones@example.gov.uk", "password": "not the password"}
+    refused = other.post("/sign-in", data={**wrong, "csrf_token": first}).get_data(as_text=True)
+    assert "The form had expired" in refused
+    for token in (first, later):  # the form is checked, so its token was accepted
+        page = client.post("/sign-in", data={**wrong, "csrf_token": token}).get_data(as_text=True)
+        assert "The form had expired" not in page and "Enter" in page
+
+
 def test_a_post_with_the_token_goes_through(app, councillor):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
