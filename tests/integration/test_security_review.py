@@ -39,15 +39,20 @@ def _emails(app, to=None) -> int:
 
 # --- HIGH-1: a malformed request or a database outage must not kill a worker --------------------
 
-def test_the_access_logger_writes_a_line_for_a_request_gunicorn_could_not_parse(capsys):
-    """gunicorn's error path passes an environ with no PATH_INFO and no parsed request."""
+def _access_logger():
+    """gunicorn.conf.py's logger, writing access lines to stdout in the configured format."""
     from gunicorn.config import Config
 
     conf = _gunicorn_conf()
     cfg = Config()
     cfg.set("accesslog", "-")
     cfg.set("access_log_format", conf.access_log_format)
-    logger = conf.RedactingLogger(cfg)
+    return conf, cfg, conf.RedactingLogger(cfg)
+
+
+def test_the_access_logger_writes_a_line_for_a_request_gunicorn_could_not_parse(capsys):
+    """gunicorn's error path passes an environ with no PATH_INFO and no parsed request."""
+    conf, _, logger = _access_logger()
     environ = {"wsgi.errors": None, "SERVER_SOFTWARE": "gunicorn", "RAW_URI": None,
                "REQUEST_METHOD": None, "SERVER_PROTOCOL": None}
     response = SimpleNamespace(status="400 Bad Request", sent=0, headers=[])
@@ -58,13 +63,7 @@ def test_the_access_logger_writes_a_line_for_a_request_gunicorn_could_not_parse(
 
 
 def test_an_access_line_says_what_was_asked_and_answered_and_nothing_personal(capsys):
-    from gunicorn.config import Config
-
-    conf = _gunicorn_conf()
-    cfg = Config()
-    cfg.set("accesslog", "-")
-    cfg.set("access_log_format", conf.access_log_format)
-    logger = conf.RedactingLogger(cfg)
+    _, cfg, logger = _access_logger()
     response = SimpleNamespace(status="200 OK", sent=43366, headers=[("Set-Cookie", "session=secret")])
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/password-reset/abc.def", "QUERY_STRING": "email=x",
                "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "203.0.113.9", "HTTP_COOKIE": "session=secret"}
