@@ -201,16 +201,20 @@ def init_app(app: Flask) -> None:
     app.before_request(reuse_signed_form_token)
     app.after_request(keep_signed_form_token)
 
+    every_response = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                      ("X-Frame-Options", "DENY"), ("Referrer-Policy", "strict-origin-when-cross-origin"),
+                      ("Permissions-Policy", "camera=(), microphone=(), geolocation=()")]
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        every_response.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        # One pass over the headers a view set itself (each setdefault scanned them all again).
+        present = {name.lower() for name, _ in response.headers.items()}
+        for name, value in every_response:
+            if name.lower() not in present:
+                response.headers.add(name, value)
+        if request.endpoint != "static" and "cache-control" not in present:
             # Pages carry personal training records: never keep them in shared caches.
             response.headers["Cache-Control"] = "no-store"
         return response
