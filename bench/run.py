@@ -88,6 +88,22 @@ def content_load(env: dict, runs: int) -> dict:
 CPU_PAGES = {"module": "/modules/principles", "my_training": "/my-training"}
 
 
+def reference_loop_ms() -> float:
+    """CPU milliseconds a fixed pure-Python loop takes now, the median of fifteen runs.
+
+    This is a virtual machine: how fast it runs the same code drifts from minute to minute with
+    the host's other work (by a quarter or more, seen here), and no count of CPU time can leave
+    that out. Printed beside the page figures, it tells a slow run from a slow page."""
+    times = []
+    for _ in range(15):
+        started = time.process_time()
+        total = 0
+        for i in range(300_000):
+            total += i * i % 7
+        times.append(time.process_time() - started)
+    return round(1000 * statistics.median(times), 1)
+
+
 def page_cpu(app_server: servers.Server, rounds: int, seconds: float, threads: int) -> dict:
     """Each page hammered by signed-in members in short alternating rounds; the figure is the
     workers' CPU per request (servers.Server.worker_cpu_seconds counts reaped workers too, and
@@ -111,6 +127,7 @@ def page_cpu(app_server: servers.Server, rounds: int, seconds: float, threads: i
     for path in CPU_PAGES.values():
         loadgen.hammer(clients, path, 2, 100_000)
     runs: dict[str, list] = {name: [] for name in CPU_PAGES}
+    reference_before = reference_loop_ms()
     for _ in range(rounds):
         for name, path in CPU_PAGES.items():
             cpu = app_server.worker_cpu_seconds()
@@ -126,6 +143,7 @@ def page_cpu(app_server: servers.Server, rounds: int, seconds: float, threads: i
             "p50_ms": round(statistics.median(r[0].p50_ms for r in samples), 1),
             "p95_ms": round(statistics.median(r[0].p95_ms for r in samples), 1),
             "errors": sum(r[0].errors for r in samples), "requests": requests, "bytes": sizes[name]}
+    result["reference_loop_ms"] = [reference_before, reference_loop_ms()]
     result.update({"rounds": rounds, "seconds_per_round": seconds, "threads": threads,
                    "cpu_counting": "live workers plus the master's reaped children; max_requests off; "
                                    "after an unmeasured warm-up of each page"})
@@ -483,6 +501,9 @@ def print_page_cpu(c: dict) -> None:
               f"{check(op, p['cpu_ms_per_request'], goal)}; by round: {p['cpu_ms_per_request_by_round']}), "
               f"{p['per_second']}/s, p95 {p['p95_ms']} ms, {p['bytes']} bytes, {p['errors']} errors")
     print(f"    CPU counted over {c['cpu_counting']}")
+    before, after = c["reference_loop_ms"]
+    print(f"    machine speed: a fixed Python loop took {before} ms of CPU before the rounds and {after} ms "
+          "after (bench/run.py reference_loop_ms; the higher, the slower the host ran everything)")
 
 
 def print_report(r: dict, q: dict) -> None:
