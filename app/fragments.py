@@ -14,10 +14,11 @@ from collections.abc import Callable, Hashable
 from flask import current_app, has_request_context, request
 from markupsafe import Markup
 
-# A few hundred fragments at most (a menu per kind of person and page, a row per module and
-# state, a text per module under the council's facts). Each edit of the facts adds twenty module
-# texts of about 30 kB; the bound stops those piling up for ever (at most some 20 MB).
-MOST_KEPT = 1000
+# A couple of hundred fragments in use (a menu per kind of person and page, a row per module and
+# state, a text per module under the council's facts, a whole module page, about 43 kB, per module,
+# state and kind of person). Each edit of the facts adds twenty texts and up to 120 pages; the
+# bound stops those piling up for ever (at most some 20 MB).
+MOST_KEPT = 500
 
 
 def kept(key: Hashable, draw: Callable[[], str]) -> Markup:

@@ -38,10 +38,7 @@ def _module_or_404(module_id: str):
 def module(module_id: str):
     course = current_course()
     module = _module_or_404(module_id)
-    status = progress.progress(course, current_user, (module,)).statuses[0]
-    return render_template("learning/module.html", module=module, status=status,
-                           text=module_page.text(course, module),
-                           pagination=module_page.pagination(course, module))
+    return module_page.page(course, module, progress.progress(course, current_user, (module,)).statuses[0])
 
 
 # CSRFProtect checks every POST before these views run, so they need no form of their own.
